@@ -1,0 +1,46 @@
+// Package aesblocks implements the AES block cipher (FIPS 197, 128-, 192-
+// and 256-bit keys) with multi-block operations that allocate nothing:
+// ECB over whole blocks (NIST SP 800-38A §6.1) and CTR (SP 800-38A §6.5)
+// with a 128-bit big-endian counter, the counter-block increment of
+// SP 800-38A Appendix B.1 over all 128 bits (the same as crypto/cipher's
+// NewCTR).
+//
+// What the package owns:
+//   - [New]: key expansion (FIPS 197 §5.2) and the decryption round keys of
+//     the equivalent inverse cipher (FIPS 197 §5.3.5).
+//   - [Cipher.EncryptBlocks], [Cipher.DecryptBlocks]: ECB over whole
+//     16-byte blocks.
+//   - [Cipher.XORKeyStreamCTR]: CTR over any length, one call per message;
+//     no stream state is kept between calls.
+//   - [Cipher.Zero]: wiping the round keys.
+//
+// Why it exists: crypto/cipher.NewCTR allocates on every call and cannot be
+// re-seeded, and the standard library has no multi-block ECB. The data path
+// of the device needs both with zero allocations per request.
+//
+// Implementations: on amd64 with AES-NI (plus SSSE3 and SSE4.1) the key
+// schedule, ECB and CTR run in assembly: AESKEYGENASSIST for the key
+// schedule (no table lookups on the key), eight blocks interleaved per loop
+// iteration and a one-block tail. If the CPU also has AVX-512 with VAES
+// (VAESENC on ZMM registers), long inputs use sixteen blocks per iteration
+// on four ZMM registers. Everywhere else (other architectures, the purego
+// build tag, or an amd64 CPU without AES-NI) a generic path uses the
+// crypto/aes Block one block at a time; it computes the same function and
+// also allocates nothing in steady state (its CTR scratch comes from a
+// sync.Pool). On that path the round keys live inside crypto/aes, which
+// cannot be wiped, so [Cipher.Zero] can only drop the reference.
+//
+// Concurrency: a *Cipher is immutable after [New]; any number of goroutines
+// may call EncryptBlocks, DecryptBlocks and XORKeyStreamCTR on it at once.
+// [Cipher.Zero] is the one mutating method and must not run concurrently
+// with any other method on the same value.
+//
+// Errors: every exported function checks its arguments and returns an error
+// wrapping one of the package's exported error variables (test with
+// errors.Is); nothing panics on caller-chosen lengths or overlapping
+// buffers.
+//
+// Tested against FIPS 197 Appendix C, SP 800-38A Appendix F.1 and F.5, the
+// NIST CAVP AESAVS ECB known-answer and multi-block files (testdata/), and
+// RFC 3686 §6, and against crypto/aes and crypto/cipher by fuzzing.
+package aesblocks

@@ -1,0 +1,5 @@
+//go:build !race
+
+package aesblocks
+
+const raceEnabled = false

@@ -1,0 +1,5 @@
+//go:build !race
+
+package f8
+
+const raceEnabled = false

@@ -1,0 +1,5 @@
+//go:build !race
+
+package xcbc
+
+const raceEnabled = false
