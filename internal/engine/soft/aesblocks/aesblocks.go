@@ -28,12 +28,14 @@ var (
 	// ErrOverlap: dst and src share memory without starting at the same
 	// address. Exact in-place operation (same first byte) is allowed.
 	ErrOverlap = errors.New("aesblocks: dst and src overlap inexactly")
-	// ErrZeroed: the Cipher was wiped by Zero and can no longer be used.
-	ErrZeroed = errors.New("aesblocks: use after Zero")
+	// ErrZeroed: the Cipher has no key: it was wiped by Zero, or it was
+	// not made by New (a nil pointer or a zero Cipher value).
+	ErrZeroed = errors.New("aesblocks: cipher has no key (use after Zero, or not made by New)")
 )
 
-// Cipher is an AES key schedule. Build it with [New]. All methods except
-// [Cipher.Zero] are safe for concurrent use and allocate nothing.
+// Cipher is an AES key schedule. Build it with [New]; a zero Cipher or a
+// nil *Cipher has no key, and its methods return [ErrZeroed]. All methods
+// except [Cipher.Zero] are safe for concurrent use and allocate nothing.
 type Cipher struct {
 	enc [maxRoundKeyBytes]byte // encryption round keys (asm path)
 	dec [maxRoundKeyBytes]byte // equivalent-inverse-cipher round keys (asm path)
@@ -75,8 +77,8 @@ func New(key []byte) (*Cipher, error) {
 	return newCipher(key, bestImpl)
 }
 
-// newCipher builds a Cipher on the given path, which must be available on
-// this machine (see bestImpl). Tests use it to run every path.
+// newCipher builds a Cipher on the given path, or on bestImpl if this
+// machine lacks that path. Tests use it to run every path.
 func newCipher(key []byte, impl implKind) (*Cipher, error) {
 	switch len(key) {
 	case 16, 24, 32:
@@ -103,15 +105,23 @@ func newCipher(key []byte, impl implKind) (*Cipher, error) {
 // leaves the rest to the garbage collector. Zero must not run concurrently
 // with any other method on c. Calling it more than once is harmless.
 func (c *Cipher) Zero() {
+	if c == nil {
+		return
+	}
 	clear(c.enc[:])
 	clear(c.dec[:])
 	c.blk = nil
 	c.zeroed = true
 }
 
+// usable reports whether c holds a key.
+func (c *Cipher) usable() bool {
+	return c != nil && !c.zeroed && c.nr != 0
+}
+
 // checkECB validates the arguments of an ECB call.
 func (c *Cipher) checkECB(dst, src []byte) error {
-	if c.zeroed {
+	if !c.usable() {
 		return ErrZeroed
 	}
 	if len(src)%BlockSize != 0 {
@@ -174,7 +184,7 @@ func (c *Cipher) DecryptBlocks(dst, src []byte) error {
 // The same function encrypts and decrypts. Each call starts afresh at iv;
 // the Cipher keeps no stream position. On error nothing is written.
 func (c *Cipher) XORKeyStreamCTR(dst, src, iv []byte) error {
-	if c.zeroed {
+	if !c.usable() {
 		return ErrZeroed
 	}
 	if len(iv) != BlockSize {

@@ -147,6 +147,25 @@ func TestZero(t *testing.T) {
 	}
 }
 
+// TestNoKey: a nil *Cipher and a zero Cipher return ErrZeroed instead of
+// panicking.
+func TestNoKey(t *testing.T) {
+	var zero Cipher
+	for name, c := range map[string]*Cipher{"nil": nil, "zero value": &zero} {
+		buf := make([]byte, 16)
+		if err := c.EncryptBlocks(buf, buf); !errors.Is(err, ErrZeroed) {
+			t.Errorf("%s: EncryptBlocks: %v", name, err)
+		}
+		if err := c.DecryptBlocks(buf, buf); !errors.Is(err, ErrZeroed) {
+			t.Errorf("%s: DecryptBlocks: %v", name, err)
+		}
+		if err := c.XORKeyStreamCTR(buf, buf, make([]byte, 16)); !errors.Is(err, ErrZeroed) {
+			t.Errorf("%s: XORKeyStreamCTR: %v", name, err)
+		}
+		c.Zero()
+	}
+}
+
 func TestAllocs(t *testing.T) {
 	for _, p := range impls(t) {
 		if p.kind == implGeneric && raceEnabled {

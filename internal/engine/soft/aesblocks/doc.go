@@ -16,19 +16,28 @@
 //
 // Why it exists: crypto/cipher.NewCTR allocates on every call and cannot be
 // re-seeded, and the standard library has no multi-block ECB. The data path
-// of the device needs both with zero allocations per request.
+// of the device needs both with zero allocations per request. It is the
+// block layer for VIRTIO_CRYPTO_CIPHER_AES_ECB and VIRTIO_CRYPTO_CIPHER_AES_CTR
+// of the virtio crypto device ("Supported crypto services / CIPHER
+// services"); the mapping of requests to calls (whole blocks for ECB, the
+// 16-byte IV as the initial counter block for CTR, one independent call per
+// request) belongs to the engine.
 //
 // Implementations: on amd64 with AES-NI (plus SSSE3 and SSE4.1) the key
 // schedule, ECB and CTR run in assembly: AESKEYGENASSIST for the key
 // schedule (no table lookups on the key), eight blocks interleaved per loop
-// iteration and a one-block tail. If the CPU also has AVX-512 with VAES
-// (VAESENC on ZMM registers), long inputs use sixteen blocks per iteration
-// on four ZMM registers. Everywhere else (other architectures, the purego
-// build tag, or an amd64 CPU without AES-NI) a generic path uses the
+// iteration, then 4-, 2- and 1-block steps. If the CPU also has AVX-512F,
+// AVX-512BW and VAES, ECB and CTR use VAESENC/VAESDEC on ZMM registers
+// instead: 32 blocks (eight registers) per iteration, and a masked load and
+// store for the last 1-63 bytes. Everywhere else (other architectures, the
+// purego build tag, or an amd64 CPU without AES-NI) a generic path uses the
 // crypto/aes Block one block at a time; it computes the same function and
 // also allocates nothing in steady state (its CTR scratch comes from a
 // sync.Pool). On that path the round keys live inside crypto/aes, which
-// cannot be wiped, so [Cipher.Zero] can only drop the reference.
+// cannot be wiped, so [Cipher.Zero] can only drop the reference. The
+// assembly paths are constant time with respect to the key and data
+// (AES-NI/VAES have no data-dependent timing); the generic path is as
+// constant time as crypto/aes on that platform.
 //
 // Concurrency: a *Cipher is immutable after [New]; any number of goroutines
 // may call EncryptBlocks, DecryptBlocks and XORKeyStreamCTR on it at once.

@@ -24,20 +24,23 @@
 // with K1 = K2 the XEX construction loses its security argument. A data unit
 // is 16 to 2^24 bytes (SP 800-38E limits a data unit to 2^20 AES blocks).
 //
-// Concurrency: a *Cipher holds no mutable state apart from the pointer that
-// Zero clears; Encrypt and Decrypt may run from any number of goroutines at
-// once, also concurrently with Zero. Encrypt, Decrypt and Zero do not
-// allocate.
+// The AES work runs on the aesblocks package (AES-NI / VAES multi-block
+// code where the CPU has it).
+//
+// Concurrency: a *Cipher holds no mutable state apart from its key pair;
+// Encrypt and Decrypt may run from any number of goroutines at once. Zero
+// wipes the round keys and must not run concurrently with them. Encrypt,
+// Decrypt and Zero do not allocate.
 package xts
 
 import (
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/subtle"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync/atomic"
+
+	"vcrypto/internal/engine/soft/aesblocks"
 )
 
 const (
@@ -83,8 +86,8 @@ var (
 
 // keyPair is immutable once built; Zero swaps the pointer to it for nil.
 type keyPair struct {
-	data  cipher.Block // K1
-	tweak cipher.Block // K2
+	data  *aesblocks.Cipher // K1, multi-block (AES-NI/VAES where the CPU has them)
+	tweak *aesblocks.Cipher // K2
 }
 
 // Cipher is an XTS-AES key schedule. Build it with New. It is safe for
@@ -119,11 +122,11 @@ func newUnchecked(k1, k2 []byte) (*Cipher, error) {
 	if len(k1) != len(k2) {
 		return nil, ErrKeyLength
 	}
-	b1, err := aes.NewCipher(k1)
+	b1, err := aesblocks.New(k1)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrKeyLength, err)
 	}
-	b2, err := aes.NewCipher(k2)
+	b2, err := aesblocks.New(k2)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrKeyLength, err)
 	}
@@ -133,13 +136,14 @@ func newUnchecked(k1, k2 []byte) (*Cipher, error) {
 }
 
 // Zero makes the Cipher unusable: later Encrypt and Decrypt calls return
-// ErrZeroed, while calls already running finish with the old keys. The Cipher
-// holds no copy of the raw key; it drops its references to the crypto/aes key
-// schedules, which that package provides no way to overwrite, so their memory
-// is reclaimed by the garbage collector rather than wiped. Zero is idempotent
-// and safe to call concurrently with Encrypt and Decrypt.
+// ErrZeroed. It wipes both round-key schedules (see aesblocks.Cipher.Zero for
+// the generic fallback, whose crypto/aes schedule can only be dropped). Zero
+// is idempotent and must not run concurrently with Encrypt or Decrypt.
 func (c *Cipher) Zero() {
-	c.k.Store(nil)
+	if kp := c.k.Swap(nil); kp != nil {
+		kp.data.Zero()
+		kp.tweak.Zero()
+	}
 }
 
 // check validates a request and returns the key pair to use.
@@ -190,7 +194,7 @@ func (c *Cipher) Decrypt(dst, src, tweak []byte) error {
 }
 
 // chunkBytes is how many bytes of tweaks are prepared on the stack at once.
-const chunkBytes = 512
+const chunkBytes = 1024
 
 // mulAlpha multiplies the tweak (lo = bytes 0..7, hi = bytes 8..15, both
 // little-endian, so bit 0 of byte 0 is the x^0 coefficient) by α = x in
@@ -215,9 +219,9 @@ func put128(b []byte, lo, hi uint64) {
 func (kp *keyPair) cryptBlock(b []byte, lo, hi uint64, enc bool) {
 	put128(b, le64(b[0:8])^lo, le64(b[8:16])^hi)
 	if enc {
-		kp.data.Encrypt(b, b)
+		_ = kp.data.EncryptBlocks(b, b) // one block in place: cannot fail
 	} else {
-		kp.data.Decrypt(b, b)
+		_ = kp.data.DecryptBlocks(b, b)
 	}
 	put128(b, le64(b[0:8])^lo, le64(b[8:16])^hi)
 }
@@ -246,7 +250,7 @@ func (kp *keyPair) crypt(dst, src, tweak []byte, enc bool) {
 	t0, t1 := le64(tweak[0:8]), le64(tweak[8:16])
 	b := dst[0:16]
 	put128(b, t0, t1)
-	kp.tweak.Encrypt(b, b)
+	_ = kp.tweak.EncryptBlocks(b, b) // 16 bytes, in place: cannot fail
 	t0, t1 = le64(b[0:8]), le64(b[8:16])
 	put128(b, s0, s1)
 
@@ -255,6 +259,7 @@ func (kp *keyPair) crypt(dst, src, tweak []byte, enc bool) {
 	// next pass loads them, which keeps store-to-load forwarding stalls out
 	// of the AES calls.
 	var tw [chunkBytes]byte
+	data := kp.data // a local copy: the loops below need not reload kp.data after each call
 	for off := 0; off < bulk; {
 		m := min(chunkBytes, bulk-off)
 		for t := tw[:m]; len(t) >= BlockSize; t = t[BlockSize:] {
@@ -270,14 +275,11 @@ func (kp *keyPair) crypt(dst, src, tweak []byte, enc bool) {
 		} else {
 			subtle.XORBytes(d, src[off:off+m], tw[:m])
 		}
+		// d is whole blocks, in place: these cannot fail.
 		if enc {
-			for blk := d; len(blk) >= BlockSize; blk = blk[BlockSize:] {
-				kp.data.Encrypt(blk[:16], blk[:16])
-			}
+			_ = data.EncryptBlocks(d, d)
 		} else {
-			for blk := d; len(blk) >= BlockSize; blk = blk[BlockSize:] {
-				kp.data.Decrypt(blk[:16], blk[:16])
-			}
+			_ = data.DecryptBlocks(d, d)
 		}
 		subtle.XORBytes(d, d, tw[:m])
 		off += m

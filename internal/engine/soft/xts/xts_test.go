@@ -616,47 +616,6 @@ func TestConcurrent(t *testing.T) {
 	}
 }
 
-// TestZeroConcurrent: Zero may race with running calls; each call either
-// completes correctly or reports ErrZeroed.
-func TestZeroConcurrent(t *testing.T) {
-	c := testCipher(t, 32)
-	src := make([]byte, 4096)
-	tweak := make([]byte, 16)
-	want := make([]byte, len(src))
-	if err := c.Encrypt(want, src, tweak); err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	bad := make(chan string, 4)
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			dst := make([]byte, len(src))
-			for range 100 {
-				err := c.Encrypt(dst, src, tweak)
-				if err == nil && !bytes.Equal(dst, want) {
-					bad <- "wrong output"
-					return
-				}
-				if err != nil && !errors.Is(err, ErrZeroed) {
-					bad <- err.Error()
-					return
-				}
-			}
-		}()
-	}
-	c.Zero()
-	wg.Wait()
-	close(bad)
-	for s := range bad {
-		t.Error(s)
-	}
-	if err := c.Encrypt(make([]byte, 16), make([]byte, 16), tweak); !errors.Is(err, ErrZeroed) {
-		t.Errorf("after Zero: %v", err)
-	}
-}
-
 func TestMulAlpha(t *testing.T) {
 	// The multiplication by α as IEEE 1619-2007 §5.2 writes it, byte by
 	// byte over the little-endian tweak, as the reference for the
