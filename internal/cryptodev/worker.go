@@ -1,0 +1,181 @@
+package cryptodev
+
+import (
+	"errors"
+	"fmt"
+
+	"vcrypto/internal/engine"
+	"vcrypto/internal/guestmem"
+	"vcrypto/internal/virtiocrypto"
+	"vcrypto/internal/virtq"
+)
+
+// Worker serves one queue. It owns reusable buffers, so that serving a
+// request allocates nothing in steady state. A Worker is used by one
+// goroutine at a time.
+type Worker struct {
+	d     *Device
+	chain virtq.Chain
+	hdr   [virtiocrypto.DataRequestLegacySize]byte
+	op    engine.Op
+
+	// arena holds bounce copies of request data that is not contiguous in
+	// guest memory (and every control-queue key); it grows to the largest
+	// request seen and is reused.
+	arena []byte
+	used  int
+	// scatter lists the guest segments of outputs that went to the arena.
+	scatter []outSeg
+}
+
+// outSeg is an output staged in the arena and the guest buffers it goes to.
+type outSeg struct {
+	buf  []byte
+	segs [][]byte
+}
+
+// NewWorker returns a worker for one of d's queues.
+func (d *Device) NewWorker() *Worker { return &Worker{d: d} }
+
+// ServeData drains the available ring of a data queue: every chain gets its
+// used entry (with a status byte when it has one), and notifications are
+// re-enabled before the worker returns. It reports whether the driver wants
+// a used-buffer notification for the batch; err is set only when the ring
+// itself is unusable.
+func (w *Worker) ServeData(q *virtq.Queue, mem *guestmem.Memory) (bool, error) {
+	return w.serve(q, mem, w.handleData)
+}
+
+// ServeControl is ServeData for the control queue.
+func (w *Worker) ServeControl(q *virtq.Queue, mem *guestmem.Memory) (bool, error) {
+	return w.serve(q, mem, w.handleControl)
+}
+
+func (w *Worker) serve(q *virtq.Queue, mem *guestmem.Memory, handle func(*virtq.Chain) uint32) (bool, error) {
+	if err := q.DisableNotification(mem); err != nil {
+		return false, err
+	}
+	for {
+		ok, err := q.Pop(mem, &w.chain)
+		switch {
+		case ok && err == nil:
+			n := handle(&w.chain)
+			if err := q.Push(mem, w.chain.Head(), n); err != nil {
+				return false, err
+			}
+			continue
+		case ok:
+			// Malformed chain with a valid head: give it back empty so
+			// the driver does not wait forever.
+			w.d.log.Debug("malformed descriptor chain", "head", w.chain.Head(), "err", err)
+			if err := q.Push(mem, w.chain.Head(), 0); err != nil {
+				return false, err
+			}
+			continue
+		case errors.Is(err, virtq.ErrBadHead):
+			w.d.log.Debug("bad head in available ring", "err", err)
+			continue
+		case err != nil:
+			return false, err
+		}
+		more, err := q.EnableNotification(mem)
+		if err != nil {
+			return false, err
+		}
+		if !more {
+			break
+		}
+		if err := q.DisableNotification(mem); err != nil {
+			return false, err
+		}
+	}
+	return q.NeedsNotify(mem)
+}
+
+// reset prepares the arena for a request needing at most n bounce bytes.
+func (w *Worker) reset(n uint64) {
+	w.used = 0
+	w.scatter = w.scatter[:0]
+	if uint64(cap(w.arena)) < n {
+		w.arena = make([]byte, n)
+	}
+	w.arena = w.arena[:cap(w.arena)]
+}
+
+func (w *Worker) alloc(n int) []byte {
+	b := w.arena[w.used : w.used+n : w.used+n]
+	w.used += n
+	return b
+}
+
+// in returns the next n readable bytes: the guest buffer itself when they
+// are contiguous, else a copy in the arena.
+func (w *Worker) in(r *virtq.Reader, n int) ([]byte, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	s := r.Next(n)
+	if len(s) == n {
+		return s, nil
+	}
+	b := w.alloc(n)
+	off := copy(b, s)
+	for off < n {
+		t := r.Next(n - off)
+		if len(t) == 0 {
+			return nil, fmt.Errorf("%w: readable part ends early", ErrMalformed)
+		}
+		off += copy(b[off:], t)
+	}
+	return b, nil
+}
+
+// copyIn is in, but always copies (keys and IVs, which must not change
+// under the engine).
+func (w *Worker) copyIn(r *virtq.Reader, n int) ([]byte, error) {
+	b := w.alloc(n)
+	if err := r.ReadFull(b); err != nil {
+		return nil, fmt.Errorf("%w: readable part ends early", ErrMalformed)
+	}
+	return b, nil
+}
+
+// out returns n writable bytes: the guest buffer when contiguous, else an
+// arena buffer that flush copies to the guest.
+func (w *Worker) out(wr *virtq.Writer, n int) ([]byte, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	s := wr.Next(n)
+	if len(s) == n {
+		return s, nil
+	}
+	o := outSeg{buf: w.alloc(n)}
+	if len(w.scatter) < cap(w.scatter) {
+		o.segs = w.scatter[:len(w.scatter)+1][len(w.scatter)].segs[:0]
+	}
+	o.segs = append(o.segs, s)
+	for got := len(s); got < n; {
+		t := wr.Next(n - got)
+		if len(t) == 0 {
+			return nil, fmt.Errorf("%w: writable part ends early", ErrMalformed)
+		}
+		o.segs = append(o.segs, t)
+		got += len(t)
+	}
+	w.scatter = append(w.scatter, o)
+	return o.buf, nil
+}
+
+// flush copies staged outputs to guest memory.
+func (w *Worker) flush() {
+	for _, o := range w.scatter {
+		b := o.buf
+		for _, s := range o.segs {
+			b = b[copy(s, b):]
+		}
+	}
+}
+
+// wipeArena zeroes what a request put in the arena (keys, plaintext).
+func (w *Worker) wipeArena() { clear(w.arena[:w.used]) }
