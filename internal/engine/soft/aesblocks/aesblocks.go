@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"vcrypto/internal/alias"
 )
 
 // BlockSize is the AES block size in bytes.
@@ -130,7 +132,7 @@ func (c *Cipher) checkECB(dst, src []byte) error {
 	if len(dst) < len(src) {
 		return fmt.Errorf("%w: %d < %d", ErrShortDst, len(dst), len(src))
 	}
-	if inexactOverlap(dst[:len(src)], src) {
+	if alias.InexactOverlap(dst[:len(src)], src) {
 		return ErrOverlap
 	}
 	return nil
@@ -193,7 +195,7 @@ func (c *Cipher) XORKeyStreamCTR(dst, src, iv []byte) error {
 	if len(dst) < len(src) {
 		return fmt.Errorf("%w: %d < %d", ErrShortDst, len(dst), len(src))
 	}
-	if inexactOverlap(dst[:len(src)], src) {
+	if alias.InexactOverlap(dst[:len(src)], src) {
 		return ErrOverlap
 	}
 	if len(src) == 0 {

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"vcrypto/internal/alias"
 )
 
 const (
@@ -118,7 +120,7 @@ func (c *Cipher) XORKeyStream(dst, src, iv []byte) error {
 		return fmt.Errorf("%w: %d bytes for %d", ErrShortBuffer, len(dst), len(src))
 	}
 	dst = dst[:len(src)]
-	if inexactOverlap(dst, src) {
+	if alias.InexactOverlap(dst, src) {
 		return ErrOverlap
 	}
 	p := scratch.Get().(*[2 * aes.BlockSize]byte)

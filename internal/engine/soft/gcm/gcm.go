@@ -37,6 +37,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"sync"
+
+	"vcrypto/internal/alias"
 )
 
 const (
@@ -161,7 +163,7 @@ func (g *GCM) checkSeal(dst, plaintext, aad []byte, tagLen int) error {
 	if len(dst)-tagLen < len(plaintext) {
 		return ErrShortBuffer
 	}
-	if inexactOverlap(dst[:len(plaintext)+tagLen], plaintext) {
+	if alias.InexactOverlap(dst[:len(plaintext)+tagLen], plaintext) {
 		return ErrOverlap
 	}
 	return nil
@@ -186,7 +188,7 @@ func (g *GCM) checkOpen(dst, ciphertextAndTag, aad []byte, tagLen int) (int, err
 	if len(dst) < n {
 		return 0, ErrShortBuffer
 	}
-	if inexactOverlap(dst[:n], ciphertextAndTag) {
+	if alias.InexactOverlap(dst[:n], ciphertextAndTag) {
 		return 0, ErrOverlap
 	}
 	return n, nil

@@ -1,6 +1,10 @@
 package snow3g
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"vcrypto/internal/alias"
+)
 
 // UEA2 is the 3GPP confidentiality algorithm UEA2 (f8) keyed with a
 // confidentiality key CK (Document 1, §3). It is immutable after NewUEA2 and
@@ -37,7 +41,7 @@ func (u *UEA2) XORKeyStream(dst, src, iv []byte) error {
 		return ErrShortBuffer
 	}
 	dst = dst[:len(src)]
-	if inexactOverlap(dst, src) {
+	if alias.InexactOverlap(dst, src) {
 		return ErrInexactOverlap
 	}
 	u.xor(dst, src, iv)
@@ -67,7 +71,7 @@ func (u *UEA2) XORKeyStreamBits(dst, src, iv []byte, nbits int) error {
 		return ErrShortBuffer
 	}
 	dst, src = dst[:n], src[:n]
-	if inexactOverlap(dst, src) {
+	if alias.InexactOverlap(dst, src) {
 		return ErrInexactOverlap
 	}
 	if n == 0 {

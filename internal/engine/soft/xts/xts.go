@@ -41,6 +41,8 @@ import (
 	"sync/atomic"
 
 	"vcrypto/internal/engine/soft/aesblocks"
+
+	"vcrypto/internal/alias"
 )
 
 const (
@@ -161,7 +163,7 @@ func (c *Cipher) check(dst, src, tweak []byte) (*keyPair, error) {
 	if len(dst) < len(src) {
 		return nil, ErrShortDst
 	}
-	if inexactOverlap(dst[:len(src)], src) {
+	if alias.InexactOverlap(dst[:len(src)], src) {
 		return nil, ErrOverlap
 	}
 	return kp, nil
