@@ -1,0 +1,170 @@
+// Package daemon wires vcrypto together and runs it: it builds the engine,
+// listens on the vhost-user socket, serves one frontend at a time through
+// internal/vhostuser with a fresh device model per connection, and shuts
+// down cleanly when its context ends (SIGINT/SIGTERM in the main program).
+//
+// Concurrency: Run blocks until the context is cancelled or the listener
+// fails; everything it starts has ended when it returns.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"syscall"
+	"time"
+
+	"vcrypto/internal/cryptodev"
+	"vcrypto/internal/engine"
+	"vcrypto/internal/engine/soft"
+	"vcrypto/internal/vhostuser"
+)
+
+// Config is what the command line sets.
+type Config struct {
+	// SocketPath is the vhost-user Unix socket to listen on.
+	SocketPath string
+	// Mode is "cryptodev" (QEMU's cryptodev-vhost-user: QEMU keeps the
+	// control queue and config space) or "device" (a generic vhost-user
+	// frontend hands over the whole device).
+	Mode string
+	// Queues is the number of data queues.
+	Queues int
+	// Engine names the crypto engine; "soft" is the only one.
+	Engine string
+	// MaxSessions bounds the live sessions per frontend.
+	MaxSessions int
+	// Logger receives the daemon's log lines.
+	Logger *slog.Logger
+}
+
+// Limits and defaults the command line shows.
+const (
+	MaxQueues          = cryptodev.MaxDataQueues
+	DefaultMaxSessions = cryptodev.DefaultMaxSessions
+)
+
+// Engines lists the engines Run accepts.
+var Engines = []string{"soft"}
+
+// NewEngine builds the named engine; its self-test runs first.
+func NewEngine(name string) (engine.Engine, error) {
+	switch name {
+	case "", "soft":
+		return soft.New()
+	}
+	return nil, fmt.Errorf("unknown engine %q (have: soft)", name)
+}
+
+func (c *Config) validate() (vhostuser.Mode, error) {
+	if c.SocketPath == "" {
+		return 0, errors.New("--socket-path is required")
+	}
+	if c.Queues < 1 || c.Queues > cryptodev.MaxDataQueues {
+		return 0, fmt.Errorf("--queues %d out of range 1..%d", c.Queues, cryptodev.MaxDataQueues)
+	}
+	if c.MaxSessions < 1 {
+		return 0, fmt.Errorf("--max-sessions %d must be positive", c.MaxSessions)
+	}
+	switch c.Mode {
+	case "", "cryptodev":
+		return vhostuser.ModeCryptodev, nil
+	case "device":
+		return vhostuser.ModeDevice, nil
+	}
+	return 0, fmt.Errorf("--mode %q: want cryptodev or device", c.Mode)
+}
+
+// Run serves frontends until ctx ends.
+func Run(ctx context.Context, c Config) error {
+	mode, err := c.validate()
+	if err != nil {
+		return err
+	}
+	log := c.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	eng, err := NewEngine(c.Engine)
+	if err != nil {
+		return err
+	}
+	ln, err := Listen(c.SocketPath)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(c.SocketPath)
+	log.Info("listening", "socket", c.SocketPath, "mode", c.Mode, "queues", c.Queues, "engine", eng.Name(), "max_sessions", c.MaxSessions)
+	newDevice := func() (*cryptodev.Device, error) {
+		return cryptodev.New(eng, cryptodev.Options{DataQueues: c.Queues, MaxSessions: c.MaxSessions, Logger: log})
+	}
+	err = vhostuser.Serve(ctx, ln, newDevice, mode, log)
+	if ctx.Err() != nil {
+		log.Info("shutting down")
+		return nil
+	}
+	return err
+}
+
+// Listen creates the Unix socket with mode 0600. A stale socket file (no
+// one accepts on it) is replaced; a live one is an error.
+func Listen(path string) (*net.UnixListener, error) {
+	if fi, err := os.Lstat(path); err == nil {
+		if fi.Mode()&fs.ModeSocket == 0 {
+			return nil, fmt.Errorf("%s exists and is not a socket", path)
+		}
+		c, err := net.DialTimeout("unix", path, time.Second)
+		if err == nil {
+			c.Close()
+			return nil, fmt.Errorf("%s: another process is serving this socket", path)
+		}
+		if !errors.Is(err, syscall.ECONNREFUSED) {
+			return nil, fmt.Errorf("%s: checking for a live server: %w", path, err)
+		}
+		if err := os.Remove(path); err != nil {
+			return nil, fmt.Errorf("removing stale socket: %w", err)
+		}
+	}
+	old := syscall.Umask(0o177)
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	syscall.Umask(old)
+	if err != nil {
+		return nil, err
+	}
+	ln.SetUnlinkOnClose(false)
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return ln, nil
+}
+
+// PrintAlgorithms writes every service and algorithm the named engine
+// supports, one per line, as "SERVICE NAME (ID)".
+func PrintAlgorithms(w io.Writer, engineName string) error {
+	eng, err := NewEngine(engineName)
+	if err != nil {
+		return err
+	}
+	c := eng.Capabilities()
+	fmt.Fprintf(w, "engine %s\n", eng.Name())
+	for _, a := range c.Cipher {
+		fmt.Fprintf(w, "CIPHER %s (%d)\n", a, a)
+	}
+	for _, a := range c.Hash {
+		fmt.Fprintf(w, "HASH %s (%d)\n", a, a)
+	}
+	for _, a := range c.MAC {
+		fmt.Fprintf(w, "MAC %s (%d)\n", a, a)
+	}
+	for _, a := range c.AEAD {
+		fmt.Fprintf(w, "AEAD %s (%d)\n", a, a)
+	}
+	fmt.Fprintf(w, "max cipher key %d bytes, max auth key %d bytes\n", c.MaxCipherKeyLen, c.MaxAuthKeyLen)
+	return nil
+}
