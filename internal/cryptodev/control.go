@@ -16,8 +16,8 @@ import (
 // framing), then the keys (cipher key, then the MAC key of an AUTH chain).
 // Writable: struct virtio_crypto_session_input (session_id le64, status
 // le32, padding) for a create; struct virtio_crypto_inhdr (status u8) for a
-// destroy. A request whose writable part cannot hold that answer is
-// returned with used length 0.
+// destroy. A request whose writable part cannot hold that answer is not
+// performed and is returned with used length 0.
 func (w *Worker) handleControl(c *virtq.Chain) uint32 {
 	var hdr [virtiocrypto.CtrlRequestLegacySize]byte
 	r, wr := c.Reader(), c.Writer()
@@ -28,6 +28,13 @@ func (w *Worker) handleControl(c *virtq.Chain) uint32 {
 	op := req.Header.Opcode
 	if err != nil {
 		return w.ctrlAnswer(wr, op, 0, err)
+	}
+	// A request whose writable part cannot hold its answer is not
+	// performed: a session created there could never be named by the
+	// driver (and would hold a slot until reset).
+	if wr.Remaining() < virtiocrypto.CtrlOutcomeLen(op) {
+		w.d.log.Debug("control request without room for its answer", "opcode", op, "writable", wr.Remaining())
+		return 0
 	}
 	if op.IsDestroySession() {
 		return w.ctrlAnswer(wr, op, 0, statusErr(w.d.DestroySession(req.Destroy.SessionID)))
@@ -118,7 +125,11 @@ func (w *Worker) sessionParams(req *virtiocrypto.CtrlRequest, r *virtq.Reader) (
 		case virtiocrypto.SymOpAlgorithmChaining:
 			ch := &s.Chain
 			p.Chained = true
-			p.Order, p.HashMode = engine.ChainOrder(ch.Order), engine.HashMode(ch.HashMode)
+			var order uint8
+			if order, err = u8("chain order", uint32(ch.Order)); err != nil {
+				return p, err
+			}
+			p.Order, p.HashMode = engine.ChainOrder(order), engine.HashMode(ch.HashMode)
 			p.AADLen = int(ch.AADLen)
 			if ch.Cipher.Algo != virtiocrypto.CipherAlgo(engine.NoCipher) {
 				if err := cipherPart(&p, &ch.Cipher); err != nil {
@@ -151,7 +162,11 @@ func (w *Worker) sessionParams(req *virtiocrypto.CtrlRequest, r *virtq.Reader) (
 	case virtiocrypto.OpcodeAEADCreateSession:
 		a := &req.AEAD
 		p.Service, p.AEAD, p.DigestLen, p.AADLen = engine.ServiceAEAD, engine.AEADAlg(a.Algo), int(a.TagLen), int(a.AADLen)
-		p.Direction = engine.Direction(a.Op)
+		var dir uint8
+		if dir, err = u8("direction", uint32(a.Op)); err != nil {
+			return p, err
+		}
+		p.Direction = engine.Direction(dir)
 		p.CipherKey, err = key(a.KeyLen, w.d.caps.MaxCipherKeyLen)
 	default:
 		return p, fmt.Errorf("%w: control opcode %v", ErrUnsupportedOp, op)
@@ -162,6 +177,19 @@ func (w *Worker) sessionParams(req *virtiocrypto.CtrlRequest, r *virtq.Reader) (
 // cipherPart copies a cipher session's algorithm and direction.
 func cipherPart(p *engine.SessionParams, c *virtiocrypto.CipherSessionParams) error {
 	p.Cipher = engine.CipherAlg(c.Algo)
-	p.Direction = engine.Direction(c.Op)
+	dir, err := u8("direction", uint32(c.Op))
+	if err != nil {
+		return err
+	}
+	p.Direction = engine.Direction(dir)
 	return nil
+}
+
+// u8 converts a 32-bit wire field to an 8-bit engine enum, refusing values
+// that do not fit: 0x101 must not pass for 1 (ENCRYPT).
+func u8(field string, v uint32) (uint8, error) {
+	if v > 0xFF {
+		return 0, fmt.Errorf("%w: %s %#x", ErrMalformed, field, v)
+	}
+	return uint8(v), nil
 }
