@@ -68,10 +68,25 @@ func refWalk(e *qenv, head uint16) (r walkResult) {
 			table, n, i, indirect = addr, uint64(length/16), 0, true
 			continue
 		}
-		if budget == 0 || length == 0 {
+		if budget == 0 {
 			return r
 		}
 		budget--
+		if length == 0 {
+			// Skipped, but it keeps its place in the read-then-write
+			// order.
+			if flags&virtio.DescFWrite != 0 {
+				writable = true
+			} else if writable {
+				return r
+			}
+			if flags&virtio.DescFNext == 0 {
+				r.ok = true
+				return r
+			}
+			i = uint64(next)
+			continue
+		}
 		total += uint64(length)
 		if total > 0xFFFFFFFF || !inMem(addr, uint64(length)) {
 			return r

@@ -52,7 +52,7 @@
 // most queue-size entries, may not contain indirect descriptors, and the
 // descriptor pointing to it may not have NEXT (§2.7.5.3); device-readable
 // buffers must precede device-writable ones (§2.7.4); a chain holds at most
-// 2^32-1 bytes (§2.7.5); zero-length buffers are rejected. A chain that
+// 2^32-1 bytes (§2.7.5); zero-length buffers are skipped. A chain that
 // breaks a rule is still returned by Pop with its head so that the device
 // can complete it with used length 0 and the driver does not wait forever.
 // Only ring-level faults (rings outside guest memory, an available index

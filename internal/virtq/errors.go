@@ -61,8 +61,6 @@ var (
 	// ErrDescAddress: a buffer or indirect table is not inside one guest
 	// memory region.
 	ErrDescAddress error = chainError("descriptor buffer not in guest memory")
-	// ErrZeroLength: a buffer descriptor has length 0.
-	ErrZeroLength error = chainError("zero-length descriptor")
 	// ErrChainTooBig: the buffers add up to more than 2^32-1 bytes
 	// (§2.7.5.2).
 	ErrChainTooBig error = chainError("descriptor chain longer than 2^32-1 bytes")

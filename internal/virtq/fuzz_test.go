@@ -130,8 +130,16 @@ func refWalk(mem *guestmem.Memory, size uint32, head uint16) ([]seg, bool) {
 		steps++
 		total += uint64(l)
 		w := flags&write != 0
-		if steps > size || l == 0 || total > 0xffffffff || (seenWrite && !w) {
+		if steps > size || total > 0xffffffff || (seenWrite && !w) {
 			return nil, false
+		}
+		if l == 0 { // skipped, keeping its place in the order
+			seenWrite = seenWrite || w
+			if flags&next == 0 {
+				return out, true
+			}
+			i = uint32(binary.LittleEndian.Uint16(d[14:]))
+			continue
 		}
 		if _, err := mem.Slice(addr, uint64(l)); err != nil {
 			return nil, false

@@ -97,8 +97,8 @@ func TestBadChains(t *testing.T) {
 		{name: "bad address after good ones", wantErr: virtq.ErrDescAddress, build: func(e *hostileEnv) {
 			e.main(virtqtest.Desc{Addr: e.buf, Len: 8, Flags: next, Next: 1}, virtqtest.Desc{Addr: outside, Len: 8, Flags: write})
 		}},
-		{name: "zero-length descriptor", wantErr: virtq.ErrZeroLength, build: func(e *hostileEnv) {
-			e.main(virtqtest.Desc{Addr: e.buf, Len: 8, Flags: next, Next: 1}, virtqtest.Desc{Addr: e.buf, Len: 0, Flags: write})
+		{name: "zero-length readable after writable", wantErr: virtq.ErrReadAfterWrite, build: func(e *hostileEnv) {
+			e.main(virtqtest.Desc{Addr: e.buf, Len: 8, Flags: next | write, Next: 1}, virtqtest.Desc{Addr: e.buf, Len: 0})
 		}},
 		{name: "writable before readable", wantErr: virtq.ErrReadAfterWrite, build: func(e *hostileEnv) {
 			e.main(virtqtest.Desc{Addr: e.buf, Len: 8, Flags: write | next, Next: 1}, virtqtest.Desc{Addr: e.buf2, Len: 8})
@@ -172,6 +172,10 @@ func TestBadChains(t *testing.T) {
 		}},
 
 		// Valid layouts a device must accept.
+		{name: "zero-length descriptors are skipped", rlen: 8, wlen: 8, build: func(e *hostileEnv) {
+			e.main(virtqtest.Desc{Addr: e.buf, Len: 8, Flags: next, Next: 1}, virtqtest.Desc{Addr: 1 << 60, Len: 0, Flags: next, Next: 2},
+				virtqtest.Desc{Addr: e.buf2, Len: 8, Flags: write | next, Next: 3}, virtqtest.Desc{Addr: e.buf, Len: 0, Flags: write})
+		}},
 		{name: "direct then indirect", rlen: 16, wlen: 8, build: func(e *hostileEnv) {
 			tab := e.table(virtqtest.Desc{Addr: e.buf, Len: 8, Flags: next, Next: 1}, virtqtest.Desc{Addr: e.buf2, Len: 8, Flags: write})
 			e.main(virtqtest.Desc{Addr: e.buf, Len: 8, Flags: next, Next: 1}, virtqtest.Desc{Addr: tab, Len: 32, Flags: indirect})

@@ -308,7 +308,22 @@ func (q *Queue) walk(mem *guestmem.Memory, c *Chain, head uint16) error {
 		}
 		ttl--
 		if length == 0 {
-			return ErrZeroLength
+			// A zero-length buffer carries nothing: skip it, keeping
+			// only its place in the readable-then-writable order. Linux
+			// sends them (an AF_ALG read split in two leaves an empty
+			// scatterlist entry), and the device "MUST NOT make
+			// assumptions about the particular arrangement of
+			// descriptors" (§2.7.4 Message Framing).
+			if flags&virtio.DescFWrite != 0 {
+				writable = true
+			} else if writable {
+				return ErrReadAfterWrite
+			}
+			if flags&virtio.DescFNext == 0 {
+				return nil
+			}
+			i = uint32(next)
+			continue
 		}
 		if uint64(length) > uint64(maxChainBytes-total) {
 			return ErrChainTooBig
