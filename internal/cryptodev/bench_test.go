@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"vcrypto/internal/cryptodev/cryptodevtest"
 	"vcrypto/internal/engine"
 	"vcrypto/internal/virtiocrypto"
 	"vcrypto/internal/virtq"
@@ -93,7 +94,7 @@ func newBenchQueue(tb testing.TB, a *benchAlg, size int) *benchQueue {
 	}
 	x := &benchQueue{d: d, q: q, w: dev.NewWorker()}
 	op := engine.Op{Dir: a.params.Direction, IV: seqBytes(a.ivLen), Src: bytes.Repeat([]byte{0x5A}, size)}
-	dr, readable, writable := dataRequest(id, &p, &op, a.dstLen(size), a.digest)
+	dr, readable, writable := cryptodevtest.DataRequest(id, &p, &op, a.dstLen(size), a.digest)
 	rd := [][]byte{dr.Append(nil, 0)}
 	for _, b := range readable {
 		if len(b) > 0 {

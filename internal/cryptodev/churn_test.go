@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"vcrypto/internal/cryptodev/cryptodevtest"
 	"vcrypto/internal/engine"
 	"vcrypto/internal/virtiocrypto"
 	"vcrypto/internal/virtq"
@@ -196,7 +197,7 @@ func vecJob(id uint64, vp *engine.SessionParams, v interface {
 	DigestLen() int
 }, wantDst, wantDigest []byte) dataJob {
 	op := v.Op(nil, nil)
-	dr, readable, writable := dataRequest(id, vp, &op, v.DstLen(), v.DigestLen())
+	dr, readable, writable := cryptodevtest.DataRequest(id, vp, &op, v.DstLen(), v.DigestLen())
 	var rd [][]byte
 	for _, b := range append([][]byte{dr.Append(nil, 0)}, readable...) {
 		if len(b) > 0 {

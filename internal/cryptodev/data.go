@@ -52,10 +52,19 @@ func (w *Worker) checkLens(readable, writable uint64, c *virtq.Chain) error {
 
 func (w *Worker) data(c *virtq.Chain) error {
 	r := c.Reader()
-	if err := r.ReadFull(w.hdr[:]); err != nil {
-		return fmt.Errorf("%w: header shorter than %d bytes", ErrMalformed, len(w.hdr))
+	// The header is parsed once, straight from guest memory when it is
+	// contiguous (ParseDataRequest reads every field once into req, so a
+	// guest changing the bytes meanwhile changes nothing we use), or from
+	// a copy when it is split across descriptors.
+	hdr := r.Next(len(w.hdr))
+	if len(hdr) < len(w.hdr) {
+		n := copy(w.hdr[:], hdr)
+		if err := r.ReadFull(w.hdr[n:]); err != nil {
+			return fmt.Errorf("%w: header shorter than %d bytes", ErrMalformed, len(w.hdr))
+		}
+		hdr = w.hdr[:]
 	}
-	req, _, err := virtiocrypto.ParseDataRequest(w.hdr[:], w.d.Features())
+	req, _, err := virtiocrypto.ParseDataRequest(hdr, w.d.Features())
 	if err != nil {
 		return err
 	}

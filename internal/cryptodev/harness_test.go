@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"vcrypto/internal/cryptodev/cryptodevtest"
 	"vcrypto/internal/engine"
 	"vcrypto/internal/engine/enginetest"
 	"vcrypto/internal/virtio"
@@ -74,7 +75,7 @@ func cipherReq(op virtiocrypto.Opcode, id uint64, ivLen, srcLen, dstLen uint32) 
 // createReq is the 72-byte control request creating the session p (and its
 // keys, in op_vlf order).
 func createReq(p *engine.SessionParams) ([]byte, []byte) {
-	r, keys := sessionRequest(p)
+	r, keys := cryptodevtest.SessionRequest(p)
 	return r.Append(nil, 0), bytes.Join(keys, nil)
 }
 

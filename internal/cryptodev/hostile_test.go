@@ -6,6 +6,7 @@ import (
 	"errors"
 	"testing"
 
+	"vcrypto/internal/cryptodev/cryptodevtest"
 	"vcrypto/internal/engine"
 	"vcrypto/internal/virtio"
 	"vcrypto/internal/virtiocrypto"
@@ -469,7 +470,7 @@ func cbcCreate() []byte {
 
 // ctrlWith returns a create request for p with its key lengths as given.
 func ctrlWith(p engine.SessionParams, edit func(r *virtiocrypto.CtrlRequest)) []byte {
-	r, _ := sessionRequest(&p)
+	r, _ := cryptodevtest.SessionRequest(&p)
 	edit(&r)
 	return r.Append(nil, 0)
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"vcrypto/internal/cryptodev/cryptodevtest"
 	"vcrypto/internal/engine"
 	"vcrypto/internal/engine/enginetest"
 	"vcrypto/internal/virtio"
@@ -37,16 +38,16 @@ type vecResult struct {
 func runVec(t *testing.T, g *rig, v *enginetest.Vector, flag uint32) vecResult {
 	t.Helper()
 	p := v.Params
-	req, keys := sessionRequest(&p)
+	req, keys := cryptodevtest.SessionRequest(&p)
 	id, st := g.create(req, keys...)
 	if st != virtiocrypto.StatusOK {
 		return vecResult{sessSt: st}
 	}
 	op := v.Op(nil, nil)
-	dr, readable, writable := dataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
+	dr, readable, writable := cryptodevtest.DataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
 	dr.Header.Flag = flag
 	out, st, used := g.do(dr, readable, writable...)
-	if ds := g.destroy(destroyOpcode(&p), id); ds != virtiocrypto.StatusOK {
+	if ds := g.destroy(cryptodevtest.DestroyOpcode(&p), id); ds != virtiocrypto.StatusOK {
 		t.Fatalf("destroy: %v", ds)
 	}
 	return vecResult{opSt: st, dst: out[:v.DstLen()], digest: out[v.DstLen():], used: used}
@@ -83,7 +84,7 @@ func defaultRig(t *testing.T) *rig { return newRig(t, Options{}, virtqtest.Confi
 // mustCreate creates p through the control queue.
 func (g *rig) mustCreate(p engine.SessionParams) uint64 {
 	g.t.Helper()
-	req, keys := sessionRequest(&p)
+	req, keys := cryptodevtest.SessionRequest(&p)
 	id, st := g.create(req, keys...)
 	if st != virtiocrypto.StatusOK || id == 0 {
 		g.t.Fatalf("create %v: id %d status %v", p.Service, id, st)
@@ -279,7 +280,7 @@ func TestMUST_SetAlgorithmMasksDefinedBitsOnly(t *testing.T) {
 	// valid shape is created exactly when the mask has its bit.
 	try := func(name string, advertised bool, p engine.SessionParams) {
 		t.Helper()
-		req, keys := sessionRequest(&p)
+		req, keys := cryptodevtest.SessionRequest(&p)
 		id, st := g.create(req, keys...)
 		switch {
 		case advertised && st != virtiocrypto.StatusOK:
@@ -288,7 +289,7 @@ func TestMUST_SetAlgorithmMasksDefinedBitsOnly(t *testing.T) {
 			t.Errorf("%s is not advertised but create gives %v, want NOTSUPP", name, st)
 		}
 		if st == virtiocrypto.StatusOK {
-			g.destroy(destroyOpcode(&p), id)
+			g.destroy(cryptodevtest.DestroyOpcode(&p), id)
 		}
 	}
 	for _, a := range append(virtiocrypto.KnownCiphers(), 15, 63, 64, 0xFFFFFFFF) {
@@ -369,11 +370,11 @@ func TestMUST_SetMaxCipherKeyLen(t *testing.T) {
 	checkVec(t, g, pubVector(t, "wycheproof:aes_xts", "tcId 53/enc"))
 	// One byte more is refused (AES-F8 takes 17..64-byte keys).
 	p := engine.SessionParams{Service: engine.ServiceCipher, Cipher: engine.AESF8, CipherKey: make([]byte, 65), Direction: engine.Encrypt}
-	req, keys := sessionRequest(&p)
+	req, keys := cryptodevtest.SessionRequest(&p)
 	_, st := g.create(req, keys...)
 	wantStatus(t, "65-byte cipher key", st, virtiocrypto.StatusErr)
 	p = engine.SessionParams{Service: engine.ServiceAEAD, AEAD: engine.AESGCM, CipherKey: make([]byte, 65), DigestLen: 16, Direction: engine.Encrypt}
-	req, keys = sessionRequest(&p)
+	req, keys = cryptodevtest.SessionRequest(&p)
 	_, st = g.create(req, keys...)
 	wantStatus(t, "65-byte AEAD key", st, virtiocrypto.StatusErr)
 }
@@ -393,7 +394,7 @@ func TestMUST_SetMaxAuthKeyLen(t *testing.T) {
 		want virtiocrypto.Status
 	}{{max, virtiocrypto.StatusOK}, {max + 1, virtiocrypto.StatusErr}} {
 		p := engine.SessionParams{Service: engine.ServiceMAC, MAC: engine.HMACSHA256, AuthKey: make([]byte, tc.n), DigestLen: 32}
-		req, keys := sessionRequest(&p)
+		req, keys := cryptodevtest.SessionRequest(&p)
 		id, st := g.create(req, keys...)
 		wantStatus(t, fmt.Sprintf("%d-byte MAC key", tc.n), st, tc.want)
 		if st == virtiocrypto.StatusOK {
@@ -402,7 +403,7 @@ func TestMUST_SetMaxAuthKeyLen(t *testing.T) {
 		// The same bound for the MAC key of a chained session.
 		p = engine.SessionParams{Service: engine.ServiceCipher, Chained: true, Order: engine.CipherThenHash, HashMode: engine.HashModeAuth,
 			Cipher: engine.AESCBC, CipherKey: make([]byte, 16), Direction: engine.Encrypt, MAC: engine.HMACSHA256, AuthKey: make([]byte, tc.n), DigestLen: 32}
-		req, keys = sessionRequest(&p)
+		req, keys = cryptodevtest.SessionRequest(&p)
 		id, st = g.create(req, keys...)
 		wantStatus(t, fmt.Sprintf("chain with a %d-byte MAC key", tc.n), st, tc.want)
 		if st == virtiocrypto.StatusOK {
@@ -468,12 +469,12 @@ func TestMUST_CreateSessionExtractsExtraParameters(t *testing.T) {
 	hm := pubVector(t, "rfc4231:HMAC-SHA-256", "test case 2")
 	p := engine.SessionParams{Service: engine.ServiceCipher, Chained: true, Order: engine.CipherThenHash, HashMode: engine.HashModeAuth,
 		Cipher: engine.AESCBC, CipherKey: bytes.Clone(cbcKey), Direction: engine.Encrypt, MAC: engine.HMACSHA256, AuthKey: hm.Params.AuthKey, DigestLen: 32}
-	req, keys := sessionRequest(&p)
+	req, keys := cryptodevtest.SessionRequest(&p)
 	cid, st := g.create(req, append(keys, []byte("surplus bytes after the keys"))...)
 	wantStatus(t, "chain create", st, virtiocrypto.StatusOK)
 	src := append(bytes.Clone(hm.Src), cbcPT...)
 	op := engine.Op{Dir: engine.Encrypt, IV: cbcIV, Src: src, CipherOffset: len(hm.Src), CipherLen: 64, HashOffset: 0, HashLen: len(hm.Src)}
-	dr, readable, writable := dataRequest(cid, &p, &op, len(src), 32)
+	dr, readable, writable := cryptodevtest.DataRequest(cid, &p, &op, len(src), 32)
 	out, st, _ := g.do(dr, readable, writable...)
 	wantStatus(t, "chain request", st, virtiocrypto.StatusOK)
 	if !bytes.Equal(out[len(hm.Src):len(src)], cbcCT) || !bytes.Equal(out[len(src):], hm.WantDigest) {
@@ -517,11 +518,11 @@ func TestMUST_CreateSessionStatus(t *testing.T) {
 		{"cipher direction 3", with(cbc, func(p *engine.SessionParams) { p.Direction = 3 }), virtiocrypto.StatusErr},
 		{"chain order 3", with(chain, func(p *engine.SessionParams) { p.Order = 3 }), virtiocrypto.StatusErr},
 	} {
-		req, keys := sessionRequest(&tc.p)
+		req, keys := cryptodevtest.SessionRequest(&tc.p)
 		id, st := g.create(req, keys...)
 		wantStatus(t, tc.name, st, tc.want)
 		if st == virtiocrypto.StatusOK {
-			g.destroy(destroyOpcode(&tc.p), id)
+			g.destroy(cryptodevtest.DestroyOpcode(&tc.p), id)
 		}
 	}
 	// The AKCIPHER service and unknown opcodes: NOTSUPP.
@@ -712,7 +713,7 @@ func dataStatuses(t *testing.T, v *enginetest.Vector, errReq func(id uint64) (vi
 	// NOTSUPP: an operation the device does not support (an unknown
 	// opcode of the same service, an AKCIPHER opcode).
 	for _, opc := range []virtiocrypto.Opcode{virtiocrypto.MakeOpcode(virtiocrypto.Service(p.Service), 0x42), virtiocrypto.OpcodeAkcipherSign} {
-		dr, readable, writable := dataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
+		dr, readable, writable := cryptodevtest.DataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
 		dr.Header.Opcode = opc
 		_, st, _ := g.do(dr, readable, writable...)
 		wantStatus(t, fmt.Sprintf("opcode %v", opc), st, virtiocrypto.StatusNotSupp)
@@ -722,8 +723,8 @@ func dataStatuses(t *testing.T, v *enginetest.Vector, errReq func(id uint64) (vi
 	_, st, _ := g.do(dr, readable, writable...)
 	wantStatus(t, "bad request", st, virtiocrypto.StatusErr)
 	// INVSESS: the session id is invalid.
-	g.destroy(destroyOpcode(&p), id)
-	dr, readable, writable = dataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
+	g.destroy(cryptodevtest.DestroyOpcode(&p), id)
+	dr, readable, writable = cryptodevtest.DataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
 	_, st, _ = g.do(dr, readable, writable...)
 	wantStatus(t, "destroyed session", st, virtiocrypto.StatusInvSess)
 	dr.Header.SessionID = 0
@@ -872,7 +873,7 @@ func TestMUST_SymParseChainFields(t *testing.T) {
 		p := c.params(tc.order, tc.dir, 0)
 		id := g.mustCreate(p)
 		op := engine.Op{Dir: tc.dir, IV: cbcIV, Src: c.src, CipherOffset: 32, CipherLen: 64, HashOffset: 0, HashLen: 28}
-		dr, readable, writable := dataRequest(id, &p, &op, len(c.src), 32)
+		dr, readable, writable := cryptodevtest.DataRequest(id, &p, &op, len(c.src), 32)
 		out, st, used := g.do(dr, readable, writable...)
 		wantStatus(t, fmt.Sprintf("order %d", tc.order), st, virtiocrypto.StatusOK)
 		want := bytes.Clone(c.src)
@@ -901,7 +902,7 @@ func TestMUST_SymCheckAADLenBeforeParsingAAD(t *testing.T) {
 	p := c.params(engine.CipherThenHash, engine.Encrypt, 0)
 	id := g.mustCreate(p)
 	op := engine.Op{Dir: engine.Encrypt, IV: cbcIV, Src: c.src, CipherOffset: 32, CipherLen: 64, HashLen: 28}
-	dr, readable, writable := dataRequest(id, &p, &op, len(c.src), 32)
+	dr, readable, writable := cryptodevtest.DataRequest(id, &p, &op, len(c.src), 32)
 	out, st, _ := g.do(dr, append(readable, []byte("not AAD: aad_len is 0")), writable...)
 	if st != virtiocrypto.StatusOK || !bytes.Equal(out[100:], c.hm.WantDigest) {
 		t.Errorf("aad_len 0 with surplus bytes: %v digest %x, want RFC 4231 TC2 %x", st, out[100:], c.hm.WantDigest)
@@ -910,7 +911,7 @@ func TestMUST_SymCheckAADLenBeforeParsingAAD(t *testing.T) {
 	pa := c.params(engine.CipherThenHash, engine.Encrypt, len(aad))
 	aid := g.mustCreate(pa)
 	op.AAD = aad
-	dr, readable, writable = dataRequest(aid, &pa, &op, len(c.src), 32)
+	dr, readable, writable = cryptodevtest.DataRequest(aid, &pa, &op, len(c.src), 32)
 	out, st, _ = g.do(dr, readable, writable...)
 	wantStatus(t, "chain with AAD", st, virtiocrypto.StatusOK)
 	mac := macThroughDevice(t, g, c.hm.Params.AuthKey, append(bytes.Clone(aad), c.src[:28]...))
@@ -1020,7 +1021,7 @@ func aeadPrefilled(t *testing.T, g *rig, v *enginetest.Vector, split bool) (virt
 	id := g.mustCreate(p)
 	defer g.destroy(virtiocrypto.OpcodeAEADDestroySession, id)
 	op := v.Op(nil, nil)
-	dr, readable, _ := dataRequest(id, &p, &op, v.DstLen(), 0)
+	dr, readable, _ := cryptodevtest.DataRequest(id, &p, &op, v.DstLen(), 0)
 	e := newQEnv(t, g.dev, false, 16, 256<<10)
 	var s scenario
 	ds := []virtqtest.Desc{s.r(dr.Append(nil, 0))}
@@ -1229,7 +1230,7 @@ func TestINTERP_SessionTableFullNOSPC(t *testing.T) {
 		ids = append(ids, g.mustCreate(cbcParams(engine.Encrypt)))
 	}
 	p := cbcParams(engine.Encrypt)
-	req, keys := sessionRequest(&p)
+	req, keys := cryptodevtest.SessionRequest(&p)
 	id, st := g.create(req, keys...)
 	wantStatus(t, "fourth create", st, virtiocrypto.StatusNoSpc)
 	if id != 0 {
@@ -1239,7 +1240,7 @@ func TestINTERP_SessionTableFullNOSPC(t *testing.T) {
 	bad := cbcParams(engine.Encrypt)
 	bad.CipherKey = make([]byte, 17)
 	g.destroy(virtiocrypto.OpcodeCipherDestroySession, ids[0])
-	req, keys = sessionRequest(&bad)
+	req, keys = cryptodevtest.SessionRequest(&bad)
 	_, st = g.create(req, keys...)
 	wantStatus(t, "bad key with one slot free", st, virtiocrypto.StatusErr)
 	ids[0] = g.mustCreate(cbcParams(engine.Encrypt))
@@ -1257,7 +1258,7 @@ func TestINTERP_BadKeyLengthERR(t *testing.T) {
 				continue // beyond max_cipher_key_len: TestMUST_SetMaxCipherKeyLen
 			}
 			p := engine.SessionParams{Service: engine.ServiceCipher, Cipher: alg, CipherKey: make([]byte, n), Direction: engine.Encrypt}
-			req, keys := sessionRequest(&p)
+			req, keys := cryptodevtest.SessionRequest(&p)
 			_, st := g.create(req, keys...)
 			wantStatus(t, fmt.Sprintf("%v with a %d-byte key", alg, n), st, virtiocrypto.StatusErr)
 		}
@@ -1265,7 +1266,7 @@ func TestINTERP_BadKeyLengthERR(t *testing.T) {
 	for alg, sh := range enginetest.AEADShapes {
 		for _, n := range sh.BadKeys {
 			p := engine.SessionParams{Service: engine.ServiceAEAD, AEAD: alg, CipherKey: make([]byte, n), DigestLen: sh.Tags[0], Direction: engine.Encrypt}
-			req, keys := sessionRequest(&p)
+			req, keys := cryptodevtest.SessionRequest(&p)
 			_, st := g.create(req, keys...)
 			wantStatus(t, fmt.Sprintf("%v with a %d-byte key", alg, n), st, virtiocrypto.StatusErr)
 		}
@@ -1279,7 +1280,7 @@ func TestINTERP_NestedHashModeNOTSUPP(t *testing.T) {
 	c := newChainSetup(t, cbcPT)
 	p := c.params(engine.CipherThenHash, engine.Encrypt, 0)
 	p.HashMode, p.AuthKey = engine.HashModeNested, nil
-	req, keys := sessionRequest(&p)
+	req, keys := cryptodevtest.SessionRequest(&p)
 	req.Sym.Chain.HashMode = virtiocrypto.HashModeNested
 	_, st := g.create(req, keys...)
 	wantStatus(t, "NESTED", st, virtiocrypto.StatusNotSupp)
@@ -1292,7 +1293,7 @@ func TestINTERP_NestedHashModeNOTSUPP(t *testing.T) {
 	src := append(bytes.Clone(v.Src), make([]byte, 13)...)
 	src = append(src, cbcPT...)
 	op := engine.Op{Dir: engine.Encrypt, IV: cbcIV, Src: src, CipherOffset: 16, CipherLen: 64, HashLen: 3}
-	dr, readable, writable := dataRequest(id, &pp, &op, len(src), 32)
+	dr, readable, writable := cryptodevtest.DataRequest(id, &pp, &op, len(src), 32)
 	out, st, _ := g.do(dr, readable, writable...)
 	if st != virtiocrypto.StatusOK || !bytes.Equal(out[16:80], cbcCT) || !bytes.Equal(out[80:], v.WantDigest) {
 		t.Errorf("PLAIN chain: %v dst %x digest %x", st, out[16:80], out[80:])
@@ -1344,7 +1345,7 @@ func TestINTERP_ChainedRequestOffsets(t *testing.T) {
 				p := c.params(tc.order, tc.dir, aadLen)
 				id := g.mustCreate(p)
 				op := engine.Op{Dir: tc.dir, IV: cbcIV, Src: c.src, AAD: aad[:aadLen], CipherOffset: 32, CipherLen: 64, HashOffset: hr[0], HashLen: hr[1]}
-				dr, readable, writable := dataRequest(id, &p, &op, len(c.src), 32)
+				dr, readable, writable := cryptodevtest.DataRequest(id, &p, &op, len(c.src), 32)
 				out, st, _ := g.do(dr, readable, writable...)
 				name := fmt.Sprintf("order %d aad %d hash [%d,+%d)", tc.order, aadLen, hr[0], hr[1])
 				if st != virtiocrypto.StatusOK {
@@ -1391,7 +1392,7 @@ func TestINTERP_MACWithIVThroughChainedNoCipher(t *testing.T) {
 			t.Errorf("%s %s: dst %x, want a copy of src %x", v.Suite, v.ID, r.dst, v.Src)
 		}
 		p := engine.SessionParams{Service: engine.ServiceMAC, MAC: v.Params.MAC, AuthKey: v.Params.AuthKey, DigestLen: v.Params.DigestLen}
-		req, keys := sessionRequest(&p)
+		req, keys := cryptodevtest.SessionRequest(&p)
 		_, st := g.create(req, keys...)
 		wantStatus(t, fmt.Sprintf("plain MAC session of %v", v.Params.MAC), st, virtiocrypto.StatusNotSupp)
 	}
@@ -1486,7 +1487,7 @@ func scatterRun(t *testing.T, e *qenv, rnd *rand.Rand, id uint64, v *enginetest.
 	t.Helper()
 	p := v.Params
 	op := v.Op(nil, nil)
-	dr, readable, writable := dataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
+	dr, readable, writable := cryptodevtest.DataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
 	in := dr.Append(nil, 0)
 	for _, b := range readable {
 		in = append(in, b...)
@@ -1550,7 +1551,7 @@ func TestINTERP_ScatterGatherSameAsContiguous(t *testing.T) {
 			continue
 		}
 		p := v.Params
-		req, keys := sessionRequest(&p)
+		req, keys := cryptodevtest.SessionRequest(&p)
 		id, st := g.create(req, keys...)
 		var dst, digest []byte
 		opSt := virtiocrypto.StatusOK
@@ -1560,7 +1561,7 @@ func TestINTERP_ScatterGatherSameAsContiguous(t *testing.T) {
 			if want := uint32(v.DstLen() + v.DigestLen() + 1); used != want {
 				t.Errorf("%s %s: used length %d, want %d", v.Suite, v.ID, used, want)
 			}
-			g.destroy(destroyOpcode(&p), id)
+			g.destroy(cryptodevtest.DestroyOpcode(&p), id)
 		}
 		if err := v.Check(statusAsError(st), statusAsError(opSt), dst, digest); err != nil {
 			t.Errorf("%s %s (%s), scattered: %v", v.Suite, v.ID, v.Source, err)

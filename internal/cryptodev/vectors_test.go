@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"vcrypto/internal/cryptodev/cryptodevtest"
 	"vcrypto/internal/engine"
 	"vcrypto/internal/engine/enginetest"
 	"vcrypto/internal/virtiocrypto"
@@ -39,21 +40,21 @@ func TestPublishedVectorsThroughDevice(t *testing.T) {
 			continue
 		}
 		p := v.Params
-		req, keys := sessionRequest(&p)
+		req, keys := cryptodevtest.SessionRequest(&p)
 		id, st := g.create(req, keys...)
 		sessErr := statusAsError(st)
 		var opErr error
 		var dst, digest []byte
 		if sessErr == nil {
 			op := v.Op(nil, nil)
-			dr, readable, writable := dataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
+			dr, readable, writable := cryptodevtest.DataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
 			out, st, used := g.do(dr, readable, writable...)
 			opErr = statusAsError(st)
 			dst, digest = out[:v.DstLen()], out[v.DstLen():]
 			if want := uint32(v.DstLen() + v.DigestLen() + 1); used != want {
 				t.Errorf("%s %s: used length %d, want %d", v.Suite, v.ID, used, want)
 			}
-			if ds := g.destroy(destroyOpcode(&p), id); ds != virtiocrypto.StatusOK {
+			if ds := g.destroy(cryptodevtest.DestroyOpcode(&p), id); ds != virtiocrypto.StatusOK {
 				t.Errorf("%s %s: destroy status %v", v.Suite, v.ID, ds)
 			}
 		}
