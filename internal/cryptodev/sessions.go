@@ -16,10 +16,13 @@ import (
 // session is removed from the table at once and its keys are wiped when
 // the last request releases it.
 type Sessions struct {
-	mu   sync.RWMutex
-	m    map[uint64]*entry
+	// m maps ids to *entry. A sync.Map keeps lookups on the data path free
+	// of lock writes (sessions are read far more often than created).
+	m    sync.Map
+	mu   sync.Mutex // guards next, live and the count of m
 	next uint64
 	live int // sessions in m plus reservations
+	n    int // sessions in m
 	max  int
 }
 
@@ -31,7 +34,7 @@ type entry struct {
 
 // NewSessions returns a table that holds at most max live sessions.
 func NewSessions(max int) *Sessions {
-	return &Sessions{m: make(map[uint64]*entry), max: max}
+	return &Sessions{max: max}
 }
 
 // reserve claims a slot before the (slow) engine session creation, so that
@@ -59,24 +62,30 @@ func (t *Sessions) add(s engine.Session) uint64 {
 	t.mu.Lock()
 	t.next++
 	id := t.next
-	t.m[id] = e
+	t.n++
+	t.m.Store(id, e)
 	t.mu.Unlock()
 	return id
 }
 
 // acquire returns the live session id with a reference the caller must
-// release.
+// release. A session whose last reference is gone (destroyed, closing) is
+// never revived.
 func (t *Sessions) acquire(id uint64) (*entry, error) {
-	t.mu.RLock()
-	e, ok := t.m[id]
-	if ok {
-		e.refs.Add(1)
-	}
-	t.mu.RUnlock()
+	v, ok := t.m.Load(id)
 	if !ok {
 		return nil, ErrNoSession
 	}
-	return e, nil
+	e := v.(*entry)
+	for {
+		n := e.refs.Load()
+		if n <= 0 {
+			return nil, ErrNoSession
+		}
+		if e.refs.CompareAndSwap(n, n+1) {
+			return e, nil
+		}
+	}
 }
 
 // release drops a reference; the last one closes the engine session.
@@ -88,35 +97,29 @@ func (e *entry) release() {
 
 // remove takes id out of the table and drops the table's reference.
 func (t *Sessions) remove(id uint64) error {
-	t.mu.Lock()
-	e, ok := t.m[id]
-	if ok {
-		delete(t.m, id)
-		t.live--
-	}
-	t.mu.Unlock()
+	v, ok := t.m.LoadAndDelete(id)
 	if !ok {
 		return ErrNoSession
 	}
-	e.release()
+	t.mu.Lock()
+	t.live--
+	t.n--
+	t.mu.Unlock()
+	v.(*entry).release()
 	return nil
 }
 
 // Len returns the number of live sessions.
 func (t *Sessions) Len() int {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	return len(t.m)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.n
 }
 
 // closeAll removes every session.
 func (t *Sessions) closeAll() {
-	t.mu.Lock()
-	m := t.m
-	t.m = make(map[uint64]*entry)
-	t.live -= len(m)
-	t.mu.Unlock()
-	for _, e := range m {
-		e.release()
-	}
+	t.m.Range(func(k, _ any) bool {
+		t.remove(k.(uint64))
+		return true
+	})
 }
