@@ -39,6 +39,11 @@ type Config struct {
 	Engine string
 	// MaxSessions bounds the live sessions per frontend.
 	MaxSessions int
+	// PollUS makes each queue worker poll its available ring for up to
+	// PollUS microseconds after the last request before it re-enables
+	// notifications and sleeps on the kick eventfd
+	// (vhostuser.Server.Poll). 0: never poll.
+	PollUS int
 	// Logger receives the daemon's log lines.
 	Logger *slog.Logger
 }
@@ -47,6 +52,14 @@ type Config struct {
 const (
 	MaxQueues          = cryptodev.MaxDataQueues
 	DefaultMaxSessions = cryptodev.DefaultMaxSessions
+	// MaxPollUS bounds Config.PollUS.
+	MaxPollUS = int(vhostuser.MaxPoll / time.Microsecond)
+	// DefaultPollUS is the command line's default --poll-us: long enough
+	// to bridge a guest's turnaround between a completion and its next
+	// request on this project's benchmark machine (docs/performance.md),
+	// short enough that an idle queue costs at most that much CPU per
+	// burst. (The zero Config never polls.)
+	DefaultPollUS = 50
 )
 
 // Engines lists the engines Run accepts.
@@ -70,6 +83,9 @@ func (c *Config) validate() (vhostuser.Mode, error) {
 	}
 	if c.MaxSessions < 1 {
 		return 0, fmt.Errorf("--max-sessions %d must be positive", c.MaxSessions)
+	}
+	if c.PollUS < 0 || c.PollUS > MaxPollUS {
+		return 0, fmt.Errorf("--poll-us %d out of range 0..%d", c.PollUS, MaxPollUS)
 	}
 	switch c.Mode {
 	case "", "cryptodev":
@@ -99,11 +115,17 @@ func Run(ctx context.Context, c Config) error {
 		return err
 	}
 	defer os.Remove(c.SocketPath)
-	log.Info("listening", "socket", c.SocketPath, "mode", c.Mode, "queues", c.Queues, "engine", eng.Name(), "max_sessions", c.MaxSessions)
-	newDevice := func() (*cryptodev.Device, error) {
-		return cryptodev.New(eng, cryptodev.Options{DataQueues: c.Queues, MaxSessions: c.MaxSessions, Logger: log})
+	log.Info("listening", "socket", c.SocketPath, "mode", c.Mode, "queues", c.Queues, "engine", eng.Name(),
+		"max_sessions", c.MaxSessions, "poll_us", c.PollUS)
+	srv := &vhostuser.Server{
+		Mode: mode,
+		NewDevice: func() (*cryptodev.Device, error) {
+			return cryptodev.New(eng, cryptodev.Options{DataQueues: c.Queues, MaxSessions: c.MaxSessions, Logger: log})
+		},
+		Logger: log,
+		Poll:   time.Duration(c.PollUS) * time.Microsecond,
 	}
-	err = vhostuser.Serve(ctx, ln, newDevice, mode, log)
+	err = srv.Serve(ctx, ln)
 	if ctx.Err() != nil {
 		log.Info("shutting down")
 		return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -73,6 +74,8 @@ func TestConfigValidation(t *testing.T) {
 		{SocketPath: "x", Queues: 1, MaxSessions: 0},
 		{SocketPath: "x", Queues: 1, MaxSessions: 1, Mode: "bogus"},
 		{SocketPath: "x", Queues: 1, MaxSessions: 1, Engine: "bogus"},
+		{SocketPath: "x", Queues: 1, MaxSessions: 1, PollUS: -1},
+		{SocketPath: "x", Queues: 1, MaxSessions: 1, PollUS: MaxPollUS + 1},
 	} {
 		if err := Run(context.Background(), c); err == nil {
 			t.Errorf("Run(%+v) succeeded", c)
@@ -83,14 +86,21 @@ func TestConfigValidation(t *testing.T) {
 // TestRunServesAndShutsDown runs the daemon, drives it with the Go
 // frontend through its socket in cryptodev mode (NIST SP 800-38A F.2.1,
 // CBC-AES128 encrypt), then cancels the context: Run returns nil, the
-// socket is removed, and no goroutine is left behind.
+// socket is removed, and no goroutine is left behind. It does so with
+// sleeping queue workers and with polling ones (PollUS).
 func TestRunServesAndShutsDown(t *testing.T) {
+	for _, poll := range []int{0, 500} {
+		t.Run(fmt.Sprintf("poll-us=%d", poll), func(t *testing.T) { runServesAndShutsDown(t, poll) })
+	}
+}
+
+func runServesAndShutsDown(t *testing.T, pollUS int) {
 	before := runtime.NumGoroutine()
 	path := filepath.Join(t.TempDir(), "d.sock")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, Config{SocketPath: path, Mode: "cryptodev", Queues: 1, Engine: "soft", MaxSessions: 16})
+		done <- Run(ctx, Config{SocketPath: path, Mode: "cryptodev", Queues: 1, Engine: "soft", MaxSessions: 16, PollUS: pollUS})
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for {

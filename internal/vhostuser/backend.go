@@ -98,6 +98,7 @@ type conn struct {
 
 	table guestmem.Table
 	rings []*ring
+	poll  time.Duration // Server.Poll
 
 	abortOnce sync.Once
 	abortMu   sync.Mutex
@@ -115,6 +116,7 @@ func newConn(uc *net.UnixConn, dev *cryptodev.Device, mode Mode, log *slog.Logge
 		mc: mc, log: log, mode: mode, dev: dev,
 		offered:      transportFeatures | dev.Features(),
 		protoOffered: OfferedProtocolFeatures(mode),
+		poll:         cfg.Poll,
 	}
 	n := dev.DataQueues()
 	if mode == ModeDevice {

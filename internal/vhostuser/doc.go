@@ -21,8 +21,11 @@
 //     closed with it.
 //   - The frontend (frontend.go, frontring.go): memfd guest memory shared with
 //     SET_MEM_TABLE, split rings built in it, kick and call eventfds, helpers
-//     to submit descriptor chains and collect completions, crypto session
-//     messages in all three layouts, and GET_CONFIG.
+//     to submit descriptor chains and collect completions (the buffer arena
+//     of a queue is reused as a ring, so a driver can keep requests in
+//     flight indefinitely; used buffer notifications can be turned off for
+//     a polling driver), crypto session messages in all three layouts, and
+//     GET_CONFIG.
 //
 // # Modes
 //
@@ -74,7 +77,11 @@
 // has its own goroutine that blocks in the Go runtime poller on its kick
 // eventfd, serves a batch through a cryptodev.Worker with the guest memory
 // table acquired once per batch, and writes the call eventfd at most once per
-// batch. GET_VRING_BASE, SET_VRING_KICK on a started ring, RESET_OWNER and
+// batch. With Server.Poll, after a batch that served requests the goroutine
+// suppresses the driver's kicks (VIRTQ_USED_F_NO_NOTIFY, or avail_event
+// left behind next_avail, §2.7.10) and polls the available index itself
+// for up to Poll after the last request, then re-enables kicks and sleeps
+// again; stopping or disabling the ring ends the polling at once. GET_VRING_BASE, SET_VRING_KICK on a started ring, RESET_OWNER and
 // disconnect stop ring goroutines and wait for them. SET_MEM_TABLE swaps
 // the table without pausing the rings: the old mappings are removed when the
 // last batch using them ends. A Server serves one connection at a time. A

@@ -38,8 +38,17 @@ type span struct{ off, n int }
 // chainInfo is the driver's record of one chain in flight.
 type chainInfo struct {
 	active   bool
+	seq      uint64   // allocation sequence number (see FrontendQueue.live)
 	descs    []uint16 // main-table descriptors to free
 	writable []span
+}
+
+// liveChain names a chain in allocation order: head and sequence number
+// (a head is reused once its chain is reaped; the number tells them apart).
+type liveChain struct {
+	head  uint16
+	seq   uint64
+	start int // start of its arena block
 }
 
 // FrontendQueue is the driver side of one split virtqueue (virtio v1.4
@@ -59,9 +68,17 @@ type FrontendQueue struct {
 	closed bool
 
 	descOff, availOff, usedOff, arenaOff, arenaLen int
-	arenaUsed                                      int
+	// The buffer arena is used as a ring: each chain takes one contiguous
+	// block at arenaHead (wrapping to 0 when the block does not fit before
+	// the end), and blocks are reclaimed in allocation order once their
+	// chains are reaped (live is that order; a chain reaped out of order
+	// keeps the blocks after the oldest live one reserved until then).
+	arenaHead int
+	live      []liveChain
+	seq       uint64
 
 	eventIdx, indirect bool
+	noInterrupts       bool // SetInterrupts(false)
 
 	free     []uint16
 	chains   []chainInfo
@@ -73,6 +90,10 @@ type FrontendQueue struct {
 	offs     []int
 	// Kicks counts the notifications Kick sent.
 	Kicks int
+	// Calls counts the used buffer notifications (call eventfd writes by
+	// the backend) the queue has consumed: WaitUsed and ReadCalls add the
+	// eventfd's counter to it each time they read it.
+	Calls int
 }
 
 func newFrontendQueue(f *Frontend, index int, reg *frontRegion, area int) (*FrontendQueue, error) {
@@ -118,9 +139,28 @@ func (q *FrontendQueue) reset() {
 	for i := range q.chains {
 		q.chains[i].active = false
 	}
-	q.inflight, q.availIdx, q.kicked, q.lastUsed, q.arenaUsed = 0, 0, 0, 0, 0
+	q.inflight, q.availIdx, q.kicked, q.lastUsed, q.arenaHead = 0, 0, 0, 0, 0
+	q.live = q.live[:0]
 	var buf [8]byte
 	unix.Read(q.call, buf[:])
+}
+
+// ReadCalls reads the call eventfd without blocking, adds what it counted
+// to Calls and returns Calls.
+func (q *FrontendQueue) ReadCalls() int {
+	if q.closed {
+		return q.Calls
+	}
+	q.readCall()
+	return q.Calls
+}
+
+// readCall consumes the call eventfd's counter into Calls.
+func (q *FrontendQueue) readCall() {
+	var buf [8]byte
+	if n, _ := unix.Read(q.call, buf[:]); n == len(buf) {
+		q.Calls += int(ne.Uint64(buf[:]))
+	}
 }
 
 // Index returns the ring index of the queue.
@@ -129,14 +169,56 @@ func (q *FrontendQueue) Index() int { return q.index }
 // InFlight returns the number of chains made available and not yet reaped.
 func (q *FrontendQueue) InFlight() int { return q.inflight }
 
-// alloc returns the offset in mem of n bytes of arena (16-byte aligned).
-func (q *FrontendQueue) alloc(n int) (int, error) {
-	off := alignUp(q.arenaUsed, 16)
-	if n <= 0 || off+n > q.arenaLen {
-		return 0, fmt.Errorf("%w: %d bytes of queue %d buffer memory (%d in use)", ErrInvalidArg, n, q.index, q.arenaUsed)
+// reserve returns the start (relative to the arena) of a contiguous block
+// of n bytes of arena, free of every chain in flight, and advances the
+// allocation head past it; n is a multiple of 16.
+func (q *FrontendQueue) reserve(n int) (int, error) {
+	// Reclaim the blocks of chains reaped in allocation order.
+	i := 0
+	for i < len(q.live) {
+		l := q.live[i]
+		if c := &q.chains[l.head]; c.active && c.seq == l.seq {
+			break
+		}
+		i++
 	}
-	q.arenaUsed = off + n
-	return q.arenaOff + off, nil
+	if i > 0 {
+		q.live = append(q.live[:0], q.live[i:]...)
+	}
+	full := func() (int, error) {
+		return 0, fmt.Errorf("%w: %d bytes of queue %d buffer memory (%d in flight)", ErrInvalidArg, n, q.index, q.inflight)
+	}
+	if n <= 0 || n > q.arenaLen {
+		return full()
+	}
+	if len(q.live) == 0 {
+		q.arenaHead = 0 // nothing in flight: start over
+	}
+	start := q.arenaHead
+	if len(q.live) > 0 {
+		tail := q.live[0].start
+		// A block never ends where the oldest live one starts unless the
+		// arena wrapped and is full, so start == tail means full.
+		switch {
+		case start > tail:
+			// Free: [start, arenaLen) and [0, tail).
+			if start+n > q.arenaLen {
+				if n > tail {
+					return full()
+				}
+				start = 0
+			}
+		default:
+			// Wrapped: free is [start, tail).
+			if start+n > tail {
+				return full()
+			}
+		}
+	} else if start+n > q.arenaLen {
+		start = 0
+	}
+	q.arenaHead = start + n
+	return start, nil
 }
 
 func (q *FrontendQueue) putDesc(tableOff, i int, off, n int, flags, next uint16) {
@@ -152,7 +234,10 @@ func (q *FrontendQueue) putDesc(tableOff, i int, off, n int, flags, next uint16)
 // buffer per element of writableLens, makes it available and returns its
 // head. With FrontendConfig.Indirect the chain is one descriptor pointing
 // to an indirect table. Add does not notify the backend: call Kick.
-// Buffers must be non-empty.
+// Buffers must be non-empty. The chain's buffers take one block of the
+// queue's arena, which is free again once the chain is reaped; when the
+// arena (or the descriptor table) has no room, Add returns ErrInvalidArg
+// and changes nothing.
 func (q *FrontendQueue) Add(readable [][]byte, writableLens []int) (uint16, error) {
 	if q.closed {
 		return 0, ErrFrontendClosed
@@ -168,44 +253,47 @@ func (q *FrontendQueue) Add(readable [][]byte, writableLens []int) (uint16, erro
 	if len(q.free) < need {
 		return 0, fmt.Errorf("%w: queue %d has %d free descriptors", ErrInvalidArg, q.index, len(q.free))
 	}
-	if q.inflight == 0 {
-		q.arenaUsed = 0 // reuse the arena from the start
-	}
-	saved := q.arenaUsed
-	tableOff := q.descOff
+	// One arena block for the whole chain: the indirect table, then each
+	// buffer, 16-byte aligned.
+	total := 0
 	if q.indirect {
-		t, err := q.alloc(16 * n)
-		if err != nil {
-			q.arenaUsed = saved
-			return 0, err
-		}
-		tableOff = t
+		total += alignUp(16*n, 16)
 	}
-	// Allocate buffers first so that a full arena changes nothing.
-	offs := q.offs[:0]
 	for _, b := range readable {
-		if len(b) == 0 {
-			q.arenaUsed = saved
-			return 0, fmt.Errorf("%w: empty buffer", ErrInvalidArg)
+		if len(b) == 0 || len(b) > q.arenaLen {
+			return 0, fmt.Errorf("%w: buffer of %d bytes", ErrInvalidArg, len(b))
 		}
-		off, err := q.alloc(len(b))
-		if err != nil {
-			q.arenaUsed = saved
-			return 0, err
-		}
-		offs = append(offs, off)
+		total += alignUp(len(b), 16)
 	}
 	for _, l := range writableLens {
-		if l <= 0 {
-			q.arenaUsed = saved
-			return 0, fmt.Errorf("%w: empty buffer", ErrInvalidArg)
+		if l <= 0 || l > q.arenaLen {
+			return 0, fmt.Errorf("%w: buffer of %d bytes", ErrInvalidArg, l)
 		}
-		off, err := q.alloc(l)
-		if err != nil {
-			q.arenaUsed = saved
-			return 0, err
-		}
-		offs = append(offs, off)
+		total += alignUp(l, 16)
+	}
+	if total > q.arenaLen {
+		return 0, fmt.Errorf("%w: chain of %d bytes, queue %d has %d bytes of buffer memory", ErrInvalidArg, total, q.index, q.arenaLen)
+	}
+	start, err := q.reserve(total)
+	if err != nil {
+		return 0, err
+	}
+	next := q.arenaOff + start
+	take := func(l int) int {
+		off := next
+		next += alignUp(l, 16)
+		return off
+	}
+	tableOff := q.descOff
+	if q.indirect {
+		tableOff = take(16 * n)
+	}
+	offs := q.offs[:0]
+	for _, b := range readable {
+		offs = append(offs, take(len(b)))
+	}
+	for _, l := range writableLens {
+		offs = append(offs, take(l))
 	}
 	q.offs = offs
 	// Take descriptors: the head, plus the rest for a direct chain.
@@ -222,6 +310,9 @@ func (q *FrontendQueue) Add(readable [][]byte, writableLens []int) (uint16, erro
 		}
 	}
 	ch.active = true
+	q.seq++
+	ch.seq = q.seq
+	q.live = append(q.live, liveChain{head: head, seq: q.seq, start: start})
 	ch.writable = ch.writable[:0]
 	for i := range n {
 		var flags uint16
@@ -336,11 +427,44 @@ func (q *FrontendQueue) Reap(fn func(head uint16, usedLen uint32, writable [][]b
 		q.lastUsed++
 		n++
 	}
-	if q.eventIdx {
+	if q.eventIdx && !q.noInterrupts {
 		// Ask for a notification at the next used buffer.
 		guestmem.StoreU16Release(q.mem, q.availOff+4+2*int(q.size), q.lastUsed)
 	}
 	return n, nil
+}
+
+// Pending reports whether the used ring holds elements not yet reaped.
+func (q *FrontendQueue) Pending() bool {
+	return !q.closed && q.usedIdx() != q.lastUsed
+}
+
+// SetInterrupts chooses whether the driver asks for used buffer
+// notifications (true, the default) or polls the used ring with Pending
+// and Reap, as DPDK's virtio drivers do (false). Off, with EventIdx, Reap
+// stops moving used_event, which is left one entry behind the next used
+// index (the backend then has no reason to signal for the next 65535
+// buffers); without EventIdx, VIRTQ_AVAIL_F_NO_INTERRUPT is set (§2.7.7).
+// WaitUsed still works with notifications off, but it asks for one while
+// it waits.
+func (q *FrontendQueue) SetInterrupts(on bool) {
+	if q.closed {
+		return
+	}
+	q.noInterrupts = !on
+	var flags uint16
+	if !on {
+		flags = virtio.AvailFNoInterrupt
+	}
+	if !q.eventIdx {
+		guestmem.StoreU16Release(q.mem, q.availOff, flags)
+		return
+	}
+	ev := q.lastUsed
+	if !on {
+		ev--
+	}
+	guestmem.StoreU16Release(q.mem, q.availOff+4+2*int(q.size), ev)
 }
 
 // WaitUsed blocks until the used ring holds elements not yet reaped, or
@@ -348,7 +472,17 @@ func (q *FrontendQueue) Reap(fn func(head uint16, usedLen uint32, writable [][]b
 // eventfd after re-checking the used ring (§2.7.14).
 func (q *FrontendQueue) WaitUsed() error {
 	deadline := time.Now().Add(q.f.cfg.Timeout)
-	var buf [8]byte
+	if q.noInterrupts && !q.closed {
+		// Ask for a notification while waiting, and for none after.
+		if !q.eventIdx {
+			guestmem.StoreU16Release(q.mem, q.availOff, 0)
+		}
+		defer func() {
+			if !q.closed {
+				q.SetInterrupts(false)
+			}
+		}()
+	}
 	for {
 		if q.closed {
 			return ErrFrontendClosed
@@ -371,7 +505,7 @@ func (q *FrontendQueue) WaitUsed() error {
 		if err != nil && err != unix.EINTR {
 			return fmt.Errorf("vhostuser: poll: %w", err)
 		}
-		unix.Read(q.call, buf[:])
+		q.readCall()
 	}
 }
 

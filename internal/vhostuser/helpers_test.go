@@ -123,6 +123,12 @@ type server struct {
 
 func startServer(t testing.TB, mode Mode, dataQueues int) *server {
 	t.Helper()
+	return startPollingServer(t, mode, dataQueues, 0)
+}
+
+// startPollingServer is startServer with Server.Poll set.
+func startPollingServer(t testing.TB, mode Mode, dataQueues int, poll time.Duration) *server {
+	t.Helper()
 	dir, err := os.MkdirTemp("", "vu")
 	if err != nil {
 		t.Fatal(err)
@@ -148,6 +154,7 @@ func startServer(t testing.TB, mode Mode, dataQueues int) *server {
 		},
 		Logger:         slog.New(slog.NewTextHandler(s.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		MessageTimeout: 2 * time.Second,
+		Poll:           poll,
 	}
 	go func() { s.done <- srv.Serve(ctx, l) }()
 	t.Cleanup(func() {

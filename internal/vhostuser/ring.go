@@ -41,6 +41,11 @@ type ring struct {
 	kick *os.File
 	done chan struct{}
 	q    *virtq.Queue
+	// quit tells a polling queue goroutine to stop polling (stop sets it
+	// before it closes the kick file).
+	quit atomic.Bool
+	// availGPA and usedGPA locate the rings for the poller (set with q).
+	availGPA, usedGPA uint64
 }
 
 func newRing(index int, control bool) *ring {
@@ -103,6 +108,7 @@ func (r *ring) start(c *conn, kickFD int) error {
 	}
 	w := c.dev.NewWorker()
 	r.kick, r.done = f, make(chan struct{})
+	r.quit.Store(false)
 	go r.run(c, r.q, w, f, r.done)
 	return nil
 }
@@ -165,6 +171,7 @@ func (r *ring) queue(c *conn) (*virtq.Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: ring %d: %w", errProtocol, r.index, err)
 	}
+	r.availGPA, r.usedGPA = gpa[1], gpa[2]
 	return q, nil
 }
 
@@ -174,7 +181,8 @@ func (r *ring) stop() {
 	if r.kick == nil {
 		return
 	}
-	r.kick.Close() // wakes the goroutine's Read with os.ErrClosed
+	r.quit.Store(true) // ends polling
+	r.kick.Close()     // wakes the goroutine's Read with os.ErrClosed
 	<-r.done
 	r.base, r.usedBase = r.q.NextAvail(), r.q.NextUsed()
 	r.kick, r.done, r.q = nil, nil, nil
@@ -221,9 +229,16 @@ func (r *ring) run(c *conn, q *virtq.Queue, w *cryptodev.Worker, kick *os.File, 
 	}()
 	var buf [8]byte
 	faulted := false
+	var p poller
 	for {
 		if r.enabled.Load() {
+			before := q.NextAvail()
 			r.serve(c, q, w, &faulted)
+			// Poll after a batch that served requests (not after a
+			// spurious wake-up).
+			if c.poll > 0 && !faulted && q.NextAvail() != before {
+				p.run(r, c, q, w, &faulted)
+			}
 		}
 		n, err := kick.Read(buf[:])
 		if err != nil || n == 0 {

@@ -33,7 +33,17 @@ type Server struct {
 	// MessageTimeout bounds the time between the first and the last byte
 	// of one message (0: DefaultMessageTimeout; negative: none).
 	MessageTimeout time.Duration
+	// Poll makes each queue goroutine actively poll its available ring
+	// for up to Poll after the last request it served, with the driver's
+	// notifications suppressed, before it re-enables them and sleeps on
+	// the kick eventfd. It trades CPU (the goroutine spins for up to Poll
+	// after each burst) for latency (no wake-up through the kick). 0: never
+	// poll; at most MaxPoll.
+	Poll time.Duration
 }
+
+// MaxPoll bounds Server.Poll.
+const MaxPoll = time.Second
 
 func (s *Server) logger() *slog.Logger {
 	if s.Logger == nil {
@@ -58,6 +68,9 @@ func (s *Server) check() error {
 	}
 	if s.NewDevice == nil {
 		return fmt.Errorf("%w: no device constructor", ErrBadMode)
+	}
+	if s.Poll < 0 || s.Poll > MaxPoll {
+		return fmt.Errorf("%w: poll time %v outside 0..%v", ErrBadMode, s.Poll, MaxPoll)
 	}
 	return nil
 }
