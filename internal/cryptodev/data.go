@@ -53,7 +53,7 @@ func (w *Worker) checkLens(readable, writable uint64, c *virtq.Chain) error {
 func (w *Worker) data(c *virtq.Chain) error {
 	r := c.Reader()
 	// The header is parsed once, straight from guest memory when it is
-	// contiguous (ParseDataRequest reads every field once into req, so a
+	// contiguous (Parse reads every field once into w.req, so a
 	// guest changing the bytes meanwhile changes nothing we use), or from
 	// a copy when it is split across descriptors.
 	hdr := r.Next(len(w.hdr))
@@ -64,8 +64,8 @@ func (w *Worker) data(c *virtq.Chain) error {
 		}
 		hdr = w.hdr[:]
 	}
-	req, _, err := virtiocrypto.ParseDataRequest(hdr, w.d.Features())
-	if err != nil {
+	req := &w.req
+	if _, err := req.Parse(hdr, w.d.Features()); err != nil {
 		return err
 	}
 	readable, writable := req.VLFLen()
@@ -78,7 +78,7 @@ func (w *Worker) data(c *virtq.Chain) error {
 		return err
 	}
 	defer e.release()
-	w.op.Reset()
+	// w.op is zero here: it is reset after every request.
 	switch op := req.Header.Opcode; op {
 	case virtiocrypto.OpcodeCipherEncrypt, virtiocrypto.OpcodeCipherDecrypt:
 		err = w.sym(c, e, &req.Sym, dirOf(op == virtiocrypto.OpcodeCipherEncrypt))

@@ -17,6 +17,7 @@ type Worker struct {
 	d     *Device
 	chain virtq.Chain
 	hdr   [virtiocrypto.DataRequestLegacySize]byte
+	req   virtiocrypto.DataRequest
 	op    engine.Op
 
 	// arena holds bounce copies of request data that is not contiguous in

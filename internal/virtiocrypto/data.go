@@ -645,16 +645,25 @@ type DataRequest struct {
 // For an opcode it does not parse it returns ErrUnknownOpcode with
 // r.Header filled in, so that the caller can answer NOTSUPP.
 func ParseDataRequest(b []byte, features uint64) (r DataRequest, n int, err error) {
+	n, err = r.Parse(b, features)
+	return r, n, err
+}
+
+// Parse is ParseDataRequest into r, which it overwrites entirely: a caller
+// that keeps one DataRequest per worker parses without copying the struct.
+func (r *DataRequest) Parse(b []byte, features uint64) (n int, err error) {
+	*r = DataRequest{}
 	if r.Header, err = ParseDataHeader(b); err != nil {
-		return DataRequest{}, 0, err
+		r.Header = DataHeader{}
+		return 0, err
 	}
 	flf, err := DataFLFLen(r.Header.Opcode, features)
 	if err != nil {
-		return r, DataHeaderSize, err
+		return DataHeaderSize, err
 	}
 	n = DataHeaderSize + flf
 	if len(b) < n {
-		return r, DataHeaderSize, short(r.Header.Opcode.String()+" request", n, len(b))
+		return DataHeaderSize, short(r.Header.Opcode.String()+" request", n, len(b))
 	}
 	p := b[DataHeaderSize:n]
 	r.Stateless = isStateless(r.Header.Opcode, features)
@@ -693,7 +702,7 @@ func ParseDataRequest(b []byte, features uint64) (r DataRequest, n int, err erro
 		r.Stateless = false
 		err = ErrUnknownOpcode
 	}
-	return r, n, err
+	return n, err
 }
 
 // Append appends the header and op_flf of r to b, framed as features
