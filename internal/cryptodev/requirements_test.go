@@ -58,7 +58,7 @@ func runVec(t *testing.T, g *rig, v *enginetest.Vector, flag uint32) vecResult {
 func checkVec(t *testing.T, g *rig, v *enginetest.Vector) vecResult {
 	t.Helper()
 	r := runVec(t, g, v, 0)
-	if err := v.Check(statusAsError(r.sessSt), statusAsError(r.opSt), r.dst, r.digest); err != nil {
+	if err := v.Check(cryptodevtest.StatusAsError(r.sessSt), cryptodevtest.StatusAsError(r.opSt), r.dst, r.digest); err != nil {
 		t.Fatalf("%s %s (%s): %v", v.Suite, v.ID, v.Source, err)
 	}
 	if r.sessSt == virtiocrypto.StatusOK {
@@ -601,7 +601,7 @@ func flagIgnored(t *testing.T, v *enginetest.Vector) {
 	}
 	for _, flag := range []uint32{0, virtiocrypto.FlagSessionMode, 0xFFFFFFFF} {
 		r := runVec(t, g, v, flag)
-		if err := v.Check(statusAsError(r.sessSt), statusAsError(r.opSt), r.dst, r.digest); err != nil {
+		if err := v.Check(cryptodevtest.StatusAsError(r.sessSt), cryptodevtest.StatusAsError(r.opSt), r.dst, r.digest); err != nil {
 			t.Errorf("flag %#x: %s %s: %v", flag, v.Suite, v.ID, err)
 		}
 	}
@@ -1563,7 +1563,7 @@ func TestINTERP_ScatterGatherSameAsContiguous(t *testing.T) {
 			}
 			g.destroy(cryptodevtest.DestroyOpcode(&p), id)
 		}
-		if err := v.Check(statusAsError(st), statusAsError(opSt), dst, digest); err != nil {
+		if err := v.Check(cryptodevtest.StatusAsError(st), cryptodevtest.StatusAsError(opSt), dst, digest); err != nil {
 			t.Errorf("%s %s (%s), scattered: %v", v.Suite, v.ID, v.Source, err)
 		}
 		ran[v.Suite]++

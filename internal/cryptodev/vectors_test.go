@@ -1,30 +1,13 @@
 package cryptodev
 
 import (
-	"fmt"
 	"testing"
 
 	"vcrypto/internal/cryptodev/cryptodevtest"
-	"vcrypto/internal/engine"
 	"vcrypto/internal/engine/enginetest"
 	"vcrypto/internal/virtiocrypto"
 	"vcrypto/internal/virtq/virtqtest"
 )
-
-// statusAsError maps a virtio status back to engine sentinels so that the
-// published-vector checks of enginetest can judge a device answer. ERR
-// stands for every "bad parameter" the engine distinguishes.
-func statusAsError(st virtiocrypto.Status) error {
-	switch st {
-	case virtiocrypto.StatusOK:
-		return nil
-	case virtiocrypto.StatusBadMsg:
-		return fmt.Errorf("status BADMSG: %w", engine.ErrAuthFailed)
-	case virtiocrypto.StatusNotSupp:
-		return fmt.Errorf("status NOTSUPP: %w", engine.ErrUnsupported)
-	}
-	return fmt.Errorf("status %v: %w %w", st, engine.ErrInvalidInput, engine.ErrInvalidKey)
-}
 
 // TestPublishedVectorsThroughDevice replays every published vector of the
 // engine suite through the wire protocol: a control-queue request creates
@@ -42,14 +25,14 @@ func TestPublishedVectorsThroughDevice(t *testing.T) {
 		p := v.Params
 		req, keys := cryptodevtest.SessionRequest(&p)
 		id, st := g.create(req, keys...)
-		sessErr := statusAsError(st)
+		sessErr := cryptodevtest.StatusAsError(st)
 		var opErr error
 		var dst, digest []byte
 		if sessErr == nil {
 			op := v.Op(nil, nil)
 			dr, readable, writable := cryptodevtest.DataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
 			out, st, used := g.do(dr, readable, writable...)
-			opErr = statusAsError(st)
+			opErr = cryptodevtest.StatusAsError(st)
 			dst, digest = out[:v.DstLen()], out[v.DstLen():]
 			if want := uint32(v.DstLen() + v.DigestLen() + 1); used != want {
 				t.Errorf("%s %s: used length %d, want %d", v.Suite, v.ID, used, want)

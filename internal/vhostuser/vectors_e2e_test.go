@@ -2,7 +2,6 @@ package vhostuser
 
 import (
 	"encoding/binary"
-	"fmt"
 	"testing"
 
 	"vcrypto/internal/cryptodev/cryptodevtest"
@@ -10,20 +9,6 @@ import (
 	"vcrypto/internal/engine/enginetest"
 	"vcrypto/internal/virtiocrypto"
 )
-
-// statusAsError maps a device status to the engine sentinels enginetest's
-// checks expect; ERR stands for every "bad parameter" error.
-func statusAsError(st virtiocrypto.Status) error {
-	switch st {
-	case virtiocrypto.StatusOK:
-		return nil
-	case virtiocrypto.StatusBadMsg:
-		return fmt.Errorf("status BADMSG: %w", engine.ErrAuthFailed)
-	case virtiocrypto.StatusNotSupp:
-		return fmt.Errorf("status NOTSUPP: %w", engine.ErrUnsupported)
-	}
-	return fmt.Errorf("status %v: %w %w", st, engine.ErrInvalidInput, engine.ErrInvalidKey)
-}
 
 // TestDeviceModeEveryServiceOverSocket replays every published vector of
 // the engine suite (cipher, hash, MAC, AEAD, chained) through a real
@@ -72,14 +57,14 @@ func TestDeviceModeEveryServiceOverSocket(t *testing.T) {
 		req, keys := cryptodevtest.SessionRequest(&p)
 		in := run(ctrl, append([][]byte{req.Append(nil, 0)}, keys...), []int{virtiocrypto.CreateSessionInputSize})
 		id, st := binary.LittleEndian.Uint64(in), virtiocrypto.Status(binary.LittleEndian.Uint32(in[8:]))
-		sessErr := statusAsError(st)
+		sessErr := cryptodevtest.StatusAsError(st)
 		var opErr error
 		var dst, digest []byte
 		if sessErr == nil {
 			op := v.Op(nil, nil)
 			dr, readable, writable := cryptodevtest.DataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
 			out := run(f.Queue(i%2), append([][]byte{dr.Append(nil, 0)}, readable...), append(writable, 1))
-			opErr = statusAsError(virtiocrypto.Status(out[len(out)-1]))
+			opErr = cryptodevtest.StatusAsError(virtiocrypto.Status(out[len(out)-1]))
 			dst, digest = out[:v.DstLen()], out[v.DstLen():len(out)-1]
 			d := virtiocrypto.CtrlRequest{Header: virtiocrypto.CtrlHeader{Opcode: cryptodevtest.DestroyOpcode(&p)},
 				Destroy: virtiocrypto.DestroySessionParams{SessionID: id}}

@@ -6,6 +6,8 @@
 package cryptodevtest
 
 import (
+	"fmt"
+
 	"vcrypto/internal/engine"
 	"vcrypto/internal/virtiocrypto"
 )
@@ -106,4 +108,21 @@ func DataRequest(id uint64, p *engine.SessionParams, op *engine.Op, dstLen, dige
 		return r, [][]byte{op.IV, op.Src, op.AAD}, []int{dstLen}
 	}
 	return r, nil, nil
+}
+
+// StatusAsError maps a device status back to the engine sentinels, so that
+// enginetest's published-vector checks can judge a device's answer: BADMSG
+// is engine.ErrAuthFailed, NOTSUPP engine.ErrUnsupported, and ERR (or any
+// other status) stands for every "bad parameter" error the engine tells
+// apart (ErrInvalidInput and ErrInvalidKey).
+func StatusAsError(st virtiocrypto.Status) error {
+	switch st {
+	case virtiocrypto.StatusOK:
+		return nil
+	case virtiocrypto.StatusBadMsg:
+		return fmt.Errorf("status BADMSG: %w", engine.ErrAuthFailed)
+	case virtiocrypto.StatusNotSupp:
+		return fmt.Errorf("status NOTSUPP: %w", engine.ErrUnsupported)
+	}
+	return fmt.Errorf("status %v: %w %w", st, engine.ErrInvalidInput, engine.ErrInvalidKey)
 }
