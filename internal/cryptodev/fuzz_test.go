@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"vcrypto/internal/virtio"
+	"vcrypto/internal/virtiocrypto"
 )
 
 // The fuzz targets feed random queue contents (a main descriptor table,
@@ -106,6 +107,42 @@ func refWalk(e *qenv, head uint16) (r walkResult) {
 	}
 }
 
+// refStatus follows a chain with the relaxed rules of virtq's
+// Chain.ErrorStatus, independently of it: if the chain's end is reachable
+// and its last descriptor is writable, non-empty and in memory, it returns
+// that descriptor's last byte and the in-memory writable bytes on the way.
+func refStatus(e *qenv, head uint16) (addr, wlen uint64, ok bool) {
+	mem := uint64(e.mem)
+	inMem := func(a, n uint64) bool { return a <= mem && n <= mem-a }
+	table, n, i := e.d.DescGPA(), uint64(e.size), uint64(head)
+	indirect := false
+	for steps := 0; steps <= 2*e.size+1; steps++ {
+		if i >= n {
+			return 0, 0, false
+		}
+		b := e.d.Bytes(table+16*i, 16)
+		a, l := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint32(b[8:])
+		fl, nx := binary.LittleEndian.Uint16(b[12:]), binary.LittleEndian.Uint16(b[14:])
+		if fl&virtio.DescFIndirect != 0 {
+			if indirect || fl&virtio.DescFNext != 0 || l == 0 || l%16 != 0 || uint64(l/16) > uint64(e.size) || !inMem(a, uint64(l)) {
+				return 0, 0, false
+			}
+			table, n, i, indirect = a, uint64(l/16), 0, true
+			continue
+		}
+		last := fl&virtio.DescFWrite != 0 && l > 0 && inMem(a, uint64(l))
+		if last {
+			wlen = min(wlen+uint64(l), 0xFFFFFFFF)
+			addr = a + uint64(l) - 1
+		}
+		if fl&virtio.DescFNext == 0 {
+			return addr, wlen, last
+		}
+		i = uint64(nx)
+	}
+	return 0, 0, false
+}
+
 // expectations walks every valid head of s as loaded in e, before the
 // device runs. When a writable buffer of a well-formed chain covers an
 // indirect table (stable false) or the rings (ring true), the device's
@@ -121,6 +158,8 @@ func expectations(e *qenv, s *scenario) (heads []uint16, res []walkResult, stabl
 		heads, res = append(heads, h), append(res, r)
 		if r.ok {
 			ws = append(ws, r.writable...)
+		} else if a, _, ok := refStatus(e, h); ok && !e.ctrl {
+			ws = append(ws, span{a, 1}) // the ERR status of a malformed chain
 		}
 		ts = append(ts, r.tables...)
 	}
@@ -170,6 +209,21 @@ func runChecked(t *testing.T, e *qenv, s *scenario) *qenv {
 		}
 		r := res[i]
 		switch {
+		case !r.ok && !e.ctrl:
+			// A malformed data chain gets ERR at its last byte when that
+			// can be found, with the writable length seen as used length.
+			a, wlen, ok := refStatus(e, heads[i])
+			if !ok {
+				wlen = 0
+			}
+			if uint64(x.len) != wlen {
+				t.Fatalf("malformed chain %d: used length %d, want %d", heads[i], x.len, wlen)
+			}
+			if ok {
+				if st := e.d.Bytes(a, 1)[0]; st != byte(virtiocrypto.StatusErr) {
+					t.Fatalf("malformed chain %d: status %d at %#x, want ERR", heads[i], st, a)
+				}
+			}
 		case !r.ok || r.wlen == 0:
 			if x.len != 0 {
 				t.Fatalf("chain %d (well formed %v, writable %d): used length %d, want 0", heads[i], r.ok, r.wlen, x.len)

@@ -44,15 +44,18 @@ func (d *Device) NewWorker() *Worker { return &Worker{d: d} }
 // a used-buffer notification for the batch; err is set only when the ring
 // itself is unusable.
 func (w *Worker) ServeData(q *virtq.Queue, mem *guestmem.Memory) (bool, error) {
-	return w.serve(q, mem, w.handleData)
+	return w.serve(q, mem, w.handleData, true)
 }
 
 // ServeControl is ServeData for the control queue.
 func (w *Worker) ServeControl(q *virtq.Queue, mem *guestmem.Memory) (bool, error) {
-	return w.serve(q, mem, w.handleControl)
+	return w.serve(q, mem, w.handleControl, false)
 }
 
-func (w *Worker) serve(q *virtq.Queue, mem *guestmem.Memory, handle func(*virtq.Chain) uint32) (bool, error) {
+// serve drains q. For a data queue (statusLast), a malformed chain whose
+// last descriptor is writable still gets ERR in that descriptor's last byte
+// (DESIGN.md habit 3: every chain that can hold a status gets one).
+func (w *Worker) serve(q *virtq.Queue, mem *guestmem.Memory, handle func(*virtq.Chain) uint32, statusLast bool) (bool, error) {
 	if err := q.DisableNotification(mem); err != nil {
 		return false, err
 	}
@@ -69,7 +72,12 @@ func (w *Worker) serve(q *virtq.Queue, mem *guestmem.Memory, handle func(*virtq.
 			// Malformed chain with a valid head: give it back empty so
 			// the driver does not wait forever.
 			w.d.log.Debug("malformed descriptor chain", "head", w.chain.Head(), "err", err)
-			if err := q.Push(mem, w.chain.Head(), 0); err != nil {
+			var used uint32
+			if st, wlen := w.chain.ErrorStatus(); statusLast && st != nil {
+				st[0] = byte(Status(fmt.Errorf("%w: %w", ErrMalformed, err)))
+				used = uint32(wlen)
+			}
+			if err := q.Push(mem, w.chain.Head(), used); err != nil {
 				return false, err
 			}
 			continue

@@ -17,12 +17,27 @@ type Chain struct {
 	indirect bool
 	r        Reader
 	w        Writer
+
+	// For a malformed chain: where its status byte would be (see
+	// ErrorStatus) and the writable bytes seen on the way.
+	errStatus []byte
+	errWLen   int
 }
 
 func (c *Chain) reset() {
 	c.head, c.segs, c.nread, c.rlen, c.wlen, c.indirect = 0, c.segs[:0], 0, 0, 0, false
 	c.r, c.w = Reader{}, Writer{}
+	c.errStatus, c.errWLen = nil, 0
 }
+
+// ErrorStatus is for a chain that Pop reported as malformed. If the chain's
+// end could still be reached (next indices inside the table, at most one
+// valid indirect table, no loop) and its last descriptor is device-writable,
+// non-empty and inside guest memory, it returns that descriptor's last
+// byte — where a device type like virtio-crypto puts its status — and the
+// total length of the in-memory writable buffers seen, for the used length.
+// Otherwise it returns nil, 0: the chain can hold no status.
+func (c *Chain) ErrorStatus() ([]byte, int) { return c.errStatus, c.errWLen }
 
 // Head returns the index of the chain's head descriptor: the id to Push.
 func (c *Chain) Head() uint16 { return c.head }

@@ -352,3 +352,66 @@ func TestReofferedHeads(t *testing.T) {
 		t.Fatalf("in flight %d, next avail %d", q.InFlight(), q.NextAvail())
 	}
 }
+
+// TestErrorStatus: a malformed chain whose end is reachable and whose last
+// descriptor is writable exposes that descriptor's last byte; chains whose
+// end cannot be reached, or that end readable, expose nothing.
+func TestErrorStatus(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		build func(e *hostileEnv) []virtqtest.Desc
+		want  int // offset into buf2 of the status byte, -1: none
+		wlen  int
+	}{
+		{"writable before readable", func(e *hostileEnv) []virtqtest.Desc {
+			return []virtqtest.Desc{{Addr: e.buf, Len: 8, Flags: write | next, Next: 1}, {Addr: e.buf, Len: 8, Flags: next, Next: 2}, {Addr: e.buf2, Len: 4, Flags: write}}
+		}, 3, 12},
+		{"readable outside memory, then writable", func(e *hostileEnv) []virtqtest.Desc {
+			return []virtqtest.Desc{{Addr: 1 << 50, Len: 8, Flags: next, Next: 1}, {Addr: e.buf2, Len: 16, Flags: write}}
+		}, 15, 16},
+		{"ends readable", func(e *hostileEnv) []virtqtest.Desc {
+			return []virtqtest.Desc{{Addr: e.buf2, Len: 8, Flags: write | next, Next: 1}, {Addr: 1 << 50, Len: 8}}
+		}, -1, 0},
+		{"last writable outside memory", func(e *hostileEnv) []virtqtest.Desc {
+			return []virtqtest.Desc{{Addr: 1 << 50, Len: 8, Flags: next, Next: 1}, {Addr: 1 << 50, Len: 8, Flags: write}}
+		}, -1, 0},
+		{"loop", func(e *hostileEnv) []virtqtest.Desc {
+			return []virtqtest.Desc{{Addr: e.buf2, Len: 8, Flags: write | next, Next: 1}, {Addr: e.buf2, Len: 8, Flags: write | next, Next: 0}}
+		}, -1, 0},
+		{"next index outside the table", func(e *hostileEnv) []virtqtest.Desc {
+			return []virtqtest.Desc{{Addr: 1 << 50, Len: 8, Flags: next, Next: 999}}
+		}, -1, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, q := newPair(t, virtqtest.Config{Size: 16})
+			e := &hostileEnv{t: t, d: d, size: 16}
+			var err error
+			if e.buf, err = d.Alloc(64); err != nil {
+				t.Fatal(err)
+			}
+			if e.buf2, err = d.Alloc(64); err != nil {
+				t.Fatal(err)
+			}
+			e.main(tt.build(e)...)
+			var c virtq.Chain
+			ok, err := q.Pop(d.Memory(), &c)
+			if !ok || err == nil {
+				t.Fatalf("Pop = %v, %v; want a malformed chain", ok, err)
+			}
+			st, wlen := c.ErrorStatus()
+			if tt.want < 0 {
+				if st != nil || wlen != 0 {
+					t.Fatalf("ErrorStatus = %d bytes, %d; want none", len(st), wlen)
+				}
+				return
+			}
+			if len(st) != 1 || wlen != tt.wlen {
+				t.Fatalf("ErrorStatus = %d bytes, %d; want 1 byte, %d", len(st), wlen, tt.wlen)
+			}
+			st[0] = 0xA5
+			if got := d.Bytes(e.buf2+uint64(tt.want), 1)[0]; got != 0xA5 {
+				t.Fatalf("status byte is not at buf2+%d", tt.want)
+			}
+		})
+	}
+}

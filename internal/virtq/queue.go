@@ -199,7 +199,8 @@ func (q *Queue) storeUsedFlags() error {
 //	ok     err                 meaning and what the caller does
 //	true   nil                 c is valid: serve it, then Push(c.Head(), n)
 //	true   matches ErrChain    malformed chain, c.Head() valid, c empty:
-//	                           Push(c.Head(), 0) and go on
+//	                           Push(c.Head(), 0) and go on (or first write a
+//	                           status where c.ErrorStatus points)
 //	false  nil                 nothing available
 //	false  ErrBadHead          an out-of-range entry was skipped: go on
 //	false  matches ErrRing     nothing consumed: end the batch; the ring is
@@ -251,6 +252,7 @@ func (q *Queue) Pop(mem *guestmem.Memory, c *Chain) (bool, error) {
 	if err := q.walk(mem, c, head); err != nil {
 		c.reset()
 		c.head = head
+		q.findStatus(mem, c, head)
 		return true, err
 	}
 	c.r = Reader{segs: c.segs[:c.nread], rem: c.rlen}
@@ -346,6 +348,50 @@ func (q *Queue) walk(mem *guestmem.Memory, c *Chain, head uint16) error {
 		c.segs = append(c.segs, b)
 		if flags&virtio.DescFNext == 0 {
 			return nil
+		}
+		i = uint32(next)
+	}
+}
+
+// findStatus walks a malformed chain again with the rules relaxed, only to
+// find where its status byte would be (Chain.ErrorStatus). It stops, giving
+// up, at anything that prevents reaching the chain's end.
+func (q *Queue) findStatus(mem *guestmem.Memory, c *Chain, head uint16) {
+	table, n, i, indirect := q.desc, uint32(q.size), uint32(head), false
+	var last []byte
+	wlen := 0
+	for steps := 0; steps <= 2*int(q.size)+1; steps++ {
+		if i >= n {
+			return
+		}
+		d := table[virtio.DescSize*int(i) : virtio.DescSize*int(i)+virtio.DescSize]
+		addr := binary.LittleEndian.Uint64(d[0:8])
+		length := binary.LittleEndian.Uint32(d[8:12])
+		flags := binary.LittleEndian.Uint16(d[12:14])
+		next := binary.LittleEndian.Uint16(d[14:16])
+		if flags&virtio.DescFIndirect != 0 {
+			if indirect || flags&virtio.DescFNext != 0 || length == 0 || length%virtio.DescSize != 0 || length/virtio.DescSize > uint32(q.size) {
+				return
+			}
+			t, err := mem.Slice(addr, uint64(length))
+			if err != nil {
+				return
+			}
+			table, n, i, indirect = t, length/virtio.DescSize, 0, true
+			continue
+		}
+		last = nil
+		if flags&virtio.DescFWrite != 0 && length > 0 && addr <= ^uint64(0)-uint64(length) {
+			if _, err := mem.Slice(addr, uint64(length)); err == nil {
+				last, _ = mem.Slice(addr+uint64(length)-1, 1)
+				wlen = min(wlen+int(length), maxChainBytes)
+			}
+		}
+		if flags&virtio.DescFNext == 0 {
+			if last != nil {
+				c.errStatus, c.errWLen = last[:1:1], wlen
+			}
+			return
 		}
 		i = uint32(next)
 	}
