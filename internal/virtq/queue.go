@@ -45,6 +45,7 @@ type Queue struct {
 	signalled   uint16 // nextUsed at the last NeedsNotify
 	inflight    uint16 // popped and not yet pushed
 	usedFlags   uint16 // the device's value of used->flags
+	staged      bool   // used elements written but used->idx not yet published
 
 	// Ring views for mem, resolved once per Memory.
 	mem   *guestmem.Memory
@@ -404,6 +405,18 @@ func (q *Queue) findStatus(mem *guestmem.Memory, c *Chain, head uint16) {
 // larger than the chain's WritableLen. A head outside the table, or a push
 // with no chain in flight, returns ErrNotInFlight and writes nothing.
 func (q *Queue) Push(mem *guestmem.Memory, head uint16, usedLen uint32) error {
+	if err := q.Stage(mem, head, usedLen); err != nil {
+		return err
+	}
+	return q.Publish(mem)
+}
+
+// Stage is Push without publishing the used index: the element is written
+// but the driver does not see it until Publish (or a Push, NeedsNotify or
+// EnableNotification, which publish first). A batch that stages its
+// completions and publishes once stores to the used-index cache line once
+// instead of once per chain.
+func (q *Queue) Stage(mem *guestmem.Memory, head uint16, usedLen uint32) error {
 	if head >= q.size || q.inflight == 0 {
 		return ErrNotInFlight
 	}
@@ -414,11 +427,24 @@ func (q *Queue) Push(mem *guestmem.Memory, head uint16, usedLen uint32) error {
 	binary.LittleEndian.PutUint32(q.used[off:], uint32(head))
 	binary.LittleEndian.PutUint32(q.used[off+4:], usedLen)
 	q.nextUsed++
-	if err := q.storeUsedWord(); err != nil {
-		q.nextUsed--
+	q.inflight--
+	q.staged = true
+	return nil
+}
+
+// Publish makes every staged used element visible to the driver (one
+// release store of the used index, §2.7.8.2).
+func (q *Queue) Publish(mem *guestmem.Memory) error {
+	if !q.staged {
+		return nil
+	}
+	if err := q.bind(mem); err != nil {
 		return err
 	}
-	q.inflight--
+	if err := q.storeUsedWord(); err != nil {
+		return err
+	}
+	q.staged = false
 	return nil
 }
 
@@ -429,6 +455,9 @@ func (q *Queue) Push(mem *guestmem.Memory, head uint16, usedLen uint32) error {
 // otherwise whether VIRTQ_AVAIL_F_NO_INTERRUPT is clear. It returns false
 // when nothing was pushed. Call it once per batch, after the pushes.
 func (q *Queue) NeedsNotify(mem *guestmem.Memory) (bool, error) {
+	if err := q.Publish(mem); err != nil {
+		return false, err
+	}
 	if err := q.bind(mem); err != nil {
 		return false, err
 	}
@@ -463,6 +492,9 @@ func (q *Queue) NeedsNotify(mem *guestmem.Memory) (bool, error) {
 // flags are written every time, so a stale value left in guest memory (by a
 // previous backend) cannot silence the driver.
 func (q *Queue) EnableNotification(mem *guestmem.Memory) (bool, error) {
+	if err := q.Publish(mem); err != nil {
+		return false, err
+	}
 	if err := q.bind(mem); err != nil {
 		return false, err
 	}

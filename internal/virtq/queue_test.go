@@ -572,3 +572,51 @@ func TestMemorySwap(t *testing.T) {
 		t.Fatalf("used %d, %v", len(used), err)
 	}
 }
+
+// TestStagePublish: staged used elements stay invisible to the driver until
+// Publish, and NeedsNotify and EnableNotification publish them first.
+func TestStagePublish(t *testing.T) {
+	for _, final := range []string{"Publish", "NeedsNotify", "EnableNotification"} {
+		t.Run(final, func(t *testing.T) {
+			d, q := newPair(t, virtqtest.Config{Size: 8})
+			mem := d.Memory()
+			for i := 0; i < 3; i++ {
+				if _, err := d.Add([][]byte{{byte(i)}}, []int{4}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			d.Kick()
+			var c virtq.Chain
+			for i := 0; i < 3; i++ {
+				if ok, err := q.Pop(mem, &c); !ok || err != nil {
+					t.Fatalf("Pop %d = %v, %v", i, ok, err)
+				}
+				if err := q.Stage(mem, c.Head(), 4); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := d.UsedIdx(); got != 0 {
+				t.Fatalf("used idx %d before publishing, want 0", got)
+			}
+			var err error
+			switch final {
+			case "Publish":
+				err = q.Publish(mem)
+			case "NeedsNotify":
+				_, err = q.NeedsNotify(mem)
+			case "EnableNotification":
+				_, err = q.EnableNotification(mem)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := d.UsedIdx(); got != 3 {
+				t.Fatalf("used idx %d after %s, want 3", got, final)
+			}
+			done, err := d.Used()
+			if err != nil || len(done) != 3 {
+				t.Fatalf("completions %v, %v", done, err)
+			}
+		})
+	}
+}
