@@ -80,7 +80,6 @@ type Vector struct {
 const (
 	SkipGCMJ0        = "virtio reads a 16-byte GCM IV as J0"
 	SkipGCMIVLen     = "GCM IV length other than 12 or 16 bytes (virtio: 12 = IV, 16 = J0)"
-	SkipGMACIV16     = "16-byte GMAC IV: J0 or IV is not fixed by INTERPRETATIONS.md (GCM reads 16 bytes as J0)"
 	SkipBitLength    = "bit-length not whole bytes"
 	SkipXTS192       = "AES-XTS with a 48-byte key (AES-192) is not an IEEE 1619 key size"
 	SkipXOFTooLong   = "SHAKE output longer than engine.MaxXOFLen"

@@ -131,15 +131,13 @@ func (c *ccmAEAD) seal(dst, iv, src, aad []byte) error {
 		// In place (partial overlap was refused by the caller). gmsm's CCM
 		// encrypts before it authenticates the plaintext, so it needs the
 		// plaintext somewhere the ciphertext does not overwrite.
-		return withJoined(nil, nil, func([]byte) error {
-			p := scratchPool.Get().(*[]byte)
-			tmp := append((*p)[:0], src...)
-			a.Seal(dst[:0], iv, tmp, aad)
-			wipe(tmp)
-			*p = tmp[:0]
-			scratchPool.Put(p)
-			return nil
-		})
+		p := scratchPool.Get().(*[]byte)
+		tmp := append((*p)[:0], src...)
+		a.Seal(dst[:0], iv, tmp, aad)
+		wipe(tmp)
+		*p = tmp[:0]
+		scratchPool.Put(p)
+		return nil
 	}
 	a.Seal(dst[:0], iv, src, aad)
 	return nil

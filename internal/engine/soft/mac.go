@@ -3,7 +3,6 @@ package soft
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/des"
 	"crypto/subtle"
 	"encoding"
 	"hash"
@@ -430,5 +429,3 @@ func (s *macSession) Do(op *engine.Op) error {
 
 // constantTimeEqual is used by tests and the self-test.
 func constantTimeEqual(a, b []byte) bool { return subtle.ConstantTimeCompare(a, b) == 1 }
-
-var _ = des.BlockSize
