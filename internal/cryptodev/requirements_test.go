@@ -1138,6 +1138,8 @@ func TestMUST_ReturnStatusCode(t *testing.T) {
 		{nil, virtiocrypto.StatusOK},
 		{engine.ErrAuthFailed, virtiocrypto.StatusBadMsg},
 		{fmt.Errorf("x: %w", engine.ErrAuthFailed), virtiocrypto.StatusBadMsg},
+		{engine.ErrKeyRejected, virtiocrypto.StatusKeyRejected},
+		{fmt.Errorf("x: %w", engine.ErrKeyRejected), virtiocrypto.StatusKeyRejected},
 		{engine.ErrUnsupported, virtiocrypto.StatusNotSupp},
 		{ErrUnsupportedOp, virtiocrypto.StatusNotSupp},
 		{virtiocrypto.ErrUnknownOpcode, virtiocrypto.StatusNotSupp},

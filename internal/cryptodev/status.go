@@ -25,6 +25,7 @@ var (
 //
 //	nil                                 -> OK
 //	engine.ErrAuthFailed                -> BADMSG (AEAD decryption with a wrong tag)
+//	engine.ErrKeyRejected               -> KEY_REJECTED (AKCIPHER verify: signature does not verify)
 //	engine.ErrUnsupported, ErrUnsupportedOp, virtiocrypto.ErrUnknownOpcode -> NOTSUPP
 //	ErrNoSession                        -> INVSESS
 //	ErrNoSpace                          -> NOSPC
@@ -35,6 +36,8 @@ func Status(err error) virtiocrypto.Status {
 		return virtiocrypto.StatusOK
 	case errors.Is(err, engine.ErrAuthFailed):
 		return virtiocrypto.StatusBadMsg
+	case errors.Is(err, engine.ErrKeyRejected):
+		return virtiocrypto.StatusKeyRejected
 	case errors.Is(err, engine.ErrUnsupported), errors.Is(err, ErrUnsupportedOp), errors.Is(err, virtiocrypto.ErrUnknownOpcode):
 		return virtiocrypto.StatusNotSupp
 	case errors.Is(err, ErrNoSession):

@@ -196,6 +196,9 @@ type SessionParams struct {
 	// AADLen is the session's declared AAD length (informational for
 	// AEAD; for a chained session, the AAD hashed before the data).
 	AADLen int
+
+	// ServiceAKCipher. The engine copies AK.Key; see AKCipherParams.
+	AK AKCipherParams
 }
 
 // MaxXOFLen bounds the output length a SHAKE session may ask for.
@@ -231,6 +234,13 @@ type Op struct {
 	// "Chaining").
 	CipherOffset, CipherLen int
 	HashOffset, HashLen     int
+
+	// AKCIPHER operations (see the comment on AKCipherParams in
+	// akcipher.go): the operation, the signed data of a verify, and on
+	// return the number of bytes written to Dst.
+	AK     AKOp
+	Signed []byte
+	OutLen int
 }
 
 // Reset clears the op for reuse without releasing its memory.
@@ -254,6 +264,10 @@ type Capabilities struct {
 	Hash   []HashAlg
 	MAC    []MACAlg
 	AEAD   []AEADAlg
+	// AKCipher lists the asymmetric algorithms, Curves the ECDSA curves
+	// implemented (when ECDSA is listed).
+	AKCipher []AKCipherAlg
+	Curves   []Curve
 	// MaxCipherKeyLen and MaxAuthKeyLen are the longest keys accepted.
 	MaxCipherKeyLen, MaxAuthKeyLen int
 }
