@@ -72,11 +72,21 @@ type benchQueue struct {
 
 func newBenchQueue(tb testing.TB, a *benchAlg, size int) *benchQueue {
 	tb.Helper()
-	dev, err := New(testEngine, Options{})
+	return newBenchQueueF(tb, a, size, 0)
+}
+
+// newBenchQueueF is newBenchQueue on a device that negotiated the crypto
+// features (session-mode requests framed for them).
+func newBenchQueueF(tb testing.TB, a *benchAlg, size int, features uint64) *benchQueue {
+	tb.Helper()
+	dev, err := New(testEngine, Options{Revision1: features != 0})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(dev.Close)
+	if err := dev.SetFeatures(features); err != nil {
+		tb.Fatal(err)
+	}
 	p := a.params
 	id, st := dev.CreateSession(&p)
 	if st != virtiocrypto.StatusOK {
@@ -94,8 +104,8 @@ func newBenchQueue(tb testing.TB, a *benchAlg, size int) *benchQueue {
 	}
 	x := &benchQueue{d: d, q: q, w: dev.NewWorker()}
 	op := engine.Op{Dir: a.params.Direction, IV: seqBytes(a.ivLen), Src: bytes.Repeat([]byte{0x5A}, size)}
-	dr, readable, writable := cryptodevtest.DataRequest(id, &p, &op, a.dstLen(size), a.digest)
-	rd := [][]byte{dr.Append(nil, 0)}
+	dr, readable, writable := cryptodevtest.SessionDataRequest(id, &p, &op, a.dstLen(size), a.digest, features)
+	rd := [][]byte{dr.Append(nil, features)}
 	for _, b := range readable {
 		if len(b) > 0 {
 			rd = append(rd, b)

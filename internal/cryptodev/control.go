@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"vcrypto/internal/engine"
+	"vcrypto/internal/virtio"
 	"vcrypto/internal/virtiocrypto"
 	"vcrypto/internal/virtq"
 )
@@ -13,7 +14,8 @@ import (
 // Virtqueue", "Session operation") and returns the used length.
 //
 // Readable: the 72-byte request (16-byte header + 56-byte op_flf, legacy
-// framing), then the keys (cipher key, then the MAC key of an AUTH chain).
+// framing; with VIRTIO_CRYPTO_F_REVISION_1 negotiated the header and the
+// opcode's own op_flf, exactly), then the keys (cipher key, then the MAC key of an AUTH chain).
 // Writable: struct virtio_crypto_session_input (session_id le64, status
 // le32, padding) for a create; struct virtio_crypto_inhdr (status u8) for a
 // destroy. A request whose writable part cannot hold that answer is not
@@ -21,10 +23,30 @@ import (
 func (w *Worker) handleControl(c *virtq.Chain) uint32 {
 	var hdr [virtiocrypto.CtrlRequestLegacySize]byte
 	r, wr := c.Reader(), c.Writer()
-	if err := r.ReadFull(hdr[:]); err != nil {
-		return w.ctrlAnswer(wr, 0, 0, fmt.Errorf("%w: control request shorter than %d bytes", ErrMalformed, len(hdr)))
+	features := w.d.NegotiatedFeatures()
+	// Without REVISION_1 every op_flf is padded to 56 bytes; with it,
+	// op_flf is exactly the opcode's struct (spec "Control Virtqueue":
+	// flf_len), so the header is read first and then exactly that many
+	// bytes (at most 56: the largest struct is 56 bytes).
+	n := len(hdr)
+	if virtio.Has(features, virtiocrypto.FeatureRevision1) {
+		n = virtiocrypto.CtrlHeaderSize
 	}
-	req, _, err := virtiocrypto.ParseCtrlRequest(hdr[:], w.d.Features())
+	if err := r.ReadFull(hdr[:n]); err != nil {
+		return w.ctrlAnswer(wr, 0, 0, fmt.Errorf("%w: control request shorter than %d bytes", ErrMalformed, n))
+	}
+	if n == virtiocrypto.CtrlHeaderSize {
+		op := virtiocrypto.Opcode(binary.LittleEndian.Uint32(hdr[:]))
+		flf, err := virtiocrypto.CtrlFLFLen(op, features)
+		if err != nil {
+			return w.ctrlAnswer(wr, op, 0, err)
+		}
+		if err := r.ReadFull(hdr[n : n+flf]); err != nil {
+			return w.ctrlAnswer(wr, op, 0, fmt.Errorf("%w: %v request shorter than %d bytes", ErrMalformed, op, n+flf))
+		}
+		n += flf
+	}
+	req, _, err := virtiocrypto.ParseCtrlRequest(hdr[:n], features)
 	op := req.Header.Opcode
 	if err != nil {
 		return w.ctrlAnswer(wr, op, 0, err)

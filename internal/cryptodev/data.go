@@ -1,10 +1,12 @@
 package cryptodev
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 
 	"vcrypto/internal/engine"
+	"vcrypto/internal/virtio"
 	"vcrypto/internal/virtiocrypto"
 	"vcrypto/internal/virtq"
 )
@@ -52,20 +54,17 @@ func (w *Worker) checkLens(readable, writable uint64, c *virtq.Chain) error {
 
 func (w *Worker) data(c *virtq.Chain) error {
 	r := c.Reader()
-	// The header is parsed once, straight from guest memory when it is
-	// contiguous (Parse reads every field once into w.req, so a
-	// guest changing the bytes meanwhile changes nothing we use), or from
-	// a copy when it is split across descriptors.
-	hdr := r.Next(len(w.hdr))
-	if len(hdr) < len(w.hdr) {
-		n := copy(w.hdr[:], hdr)
-		if err := r.ReadFull(w.hdr[n:]); err != nil {
-			return fmt.Errorf("%w: header shorter than %d bytes", ErrMalformed, len(w.hdr))
-		}
-		hdr = w.hdr[:]
+	features := w.d.NegotiatedFeatures()
+	hdr, err := w.readHeader(r, features)
+	if err != nil {
+		return err
 	}
 	req := &w.req
-	if _, err := req.Parse(hdr, w.d.Features()); err != nil {
+	if _, err := req.Parse(hdr, features); err != nil {
+		return err
+	}
+	stateless, err := requestMode(req, features)
+	if err != nil {
 		return err
 	}
 	readable, writable := req.VLFLen()
@@ -73,15 +72,123 @@ func (w *Worker) data(c *virtq.Chain) error {
 		return err
 	}
 	w.reset(readable + writable)
+	if req.Stateless {
+		sessionView(req)
+	}
+	if stateless {
+		e, err := w.statelessSession(req, r)
+		if err != nil {
+			return err
+		}
+		err = w.dispatch(c, e, req)
+		w.closeStateless()
+		return err
+	}
 	e, err := w.d.sessions.acquire(req.Header.SessionID)
 	if err != nil {
 		return err
 	}
 	defer e.release()
+	return w.dispatch(c, e, req)
+}
+
+// readHeader returns the request's header and op_flf. Without
+// VIRTIO_CRYPTO_F_REVISION_1 that is always 72 bytes, parsed straight from
+// guest memory when it is contiguous (Parse reads every field once into
+// w.req, so a guest changing the bytes meanwhile changes nothing we use),
+// or from a copy when it is split across descriptors. With REVISION_1
+// op_flf is exactly the opcode's struct (spec "Data Virtqueue": flf_len;
+// the stateless struct when the service's STATELESS_MODE bit is
+// negotiated), so the 24-byte header is copied first and then exactly that
+// many bytes. For an opcode without a known op_flf it returns the header
+// alone, and Parse reports the opcode (NOTSUPP).
+func (w *Worker) readHeader(r *virtq.Reader, features uint64) ([]byte, error) {
+	if !virtio.Has(features, virtiocrypto.FeatureRevision1) {
+		const n = virtiocrypto.DataRequestLegacySize
+		hdr := r.Next(n)
+		if len(hdr) < n {
+			k := copy(w.hdr[:], hdr)
+			if err := r.ReadFull(w.hdr[k:n]); err != nil {
+				return nil, fmt.Errorf("%w: header shorter than %d bytes", ErrMalformed, n)
+			}
+			hdr = w.hdr[:n]
+		}
+		return hdr, nil
+	}
+	const h = virtiocrypto.DataHeaderSize
+	if err := r.ReadFull(w.hdr[:h]); err != nil {
+		return nil, fmt.Errorf("%w: header shorter than %d bytes", ErrMalformed, h)
+	}
+	flf, err := virtiocrypto.DataFLFLen(virtiocrypto.Opcode(binary.LittleEndian.Uint32(w.hdr[:])), features)
+	if err != nil {
+		return w.hdr[:h], nil
+	}
+	if err := r.ReadFull(w.hdr[h : h+flf]); err != nil {
+		return nil, fmt.Errorf("%w: request shorter than its %d-byte header and op_flf", ErrMalformed, h+flf)
+	}
+	return w.hdr[:h+flf], nil
+}
+
+// requestMode decides whether a parsed request is served in stateless
+// mode (spec "Data Virtqueue", the note on flag, and each service's
+// "If the VIRTIO_CRYPTO_F_<SERVICE>_STATELESS_MODE feature bit is
+// negotiated, the device MUST parse flag ... to decide which mode the
+// driver uses"):
+//
+//   - without VIRTIO_CRYPTO_F_REVISION_1 the flag is ignored: session mode;
+//   - with it, flag bits other than VIRTIO_CRYPTO_FLAG_SESSION_MODE ask
+//     for something this device does not implement: NOTSUPP (the flag
+//     "controls the request"; acting on a request whose control we do not
+//     understand could produce a wrong result the driver takes for right);
+//   - FLAG_SESSION_MODE set: session mode (with the service's stateless
+//     bit negotiated, op_flf is still the stateless struct; its sess_para
+//     is ignored and op_vlf carries no keys);
+//   - flag 0 with the service's STATELESS_MODE bit negotiated: stateless;
+//   - flag 0 without it: the driver asks for a stateless request the
+//     service does not accept. "The device SHOULD reject <SERVICE>
+//     requests if VIRTIO_CRYPTO_FLAG_SESSION_MODE is not set", and
+//     "otherwise stateless mode requests are rejected (via operation
+//     status)": NOTSUPP, the status of an unsupported operation. Serving
+//     it as a session request instead would run a request on session_id
+//     the driver did not mean to name.
+func requestMode(req *virtiocrypto.DataRequest, features uint64) (stateless bool, err error) {
+	if !virtio.Has(features, virtiocrypto.FeatureRevision1) {
+		return false, nil
+	}
+	flag := req.Header.Flag
+	switch {
+	case flag&^virtiocrypto.FlagSessionMode != 0:
+		return false, fmt.Errorf("%w: header flag %#x", ErrUnsupportedOp, flag)
+	case flag&virtiocrypto.FlagSessionMode != 0:
+		return false, nil
+	case req.Stateless:
+		return true, nil
+	}
+	return false, fmt.Errorf("%w: stateless %v request, stateless mode not negotiated for its service", ErrUnsupportedOp, req.Header.Opcode)
+}
+
+// sessionView copies the per-request fields of a stateless-layout op_flf
+// into the session-mode fields of req (Sym, Hash, MAC, AEAD, Akcipher), so
+// that both modes are served by the same handlers.
+func sessionView(req *virtiocrypto.DataRequest) {
+	s := &req.SymStateless
+	req.Sym = virtiocrypto.SymDataParams{OpType: s.OpType, Cipher: s.Cipher.CipherDataParams, Chain: s.Chain.ChainDataParams}
+	req.Hash = req.HashStateless.HashDataParams
+	req.MAC = req.MACStateless.MACDataParams
+	req.AEAD = req.AEADStateless.AEADDataParams
+	req.Akcipher = req.AkcipherStateless.AkcipherDataParams
+}
+
+// dispatch runs the per-service handler of req (in session-mode terms,
+// see sessionView) on session e.
+func (w *Worker) dispatch(c *virtq.Chain, e *entry, req *virtiocrypto.DataRequest) error {
+	var err error
 	// w.op is zero here: it is reset after every request.
 	switch op := req.Header.Opcode; op {
 	case virtiocrypto.OpcodeCipherEncrypt, virtiocrypto.OpcodeCipherDecrypt:
-		err = w.sym(c, e, &req.Sym, dirOf(op == virtiocrypto.OpcodeCipherEncrypt))
+		// The stateless layout's chain op_vlf has the AAD before the
+		// source (spec "virtio_crypto_alg_chain_data_vlf_stateless").
+		err = w.sym(c, e, &req.Sym, dirOf(op == virtiocrypto.OpcodeCipherEncrypt), req.Stateless)
 	case virtiocrypto.OpcodeHash:
 		err = w.digest(c, e, engine.ServiceHash, req.Hash.SrcDataLen, req.Hash.HashResultLen)
 	case virtiocrypto.OpcodeMAC:
@@ -89,6 +196,9 @@ func (w *Worker) data(c *virtq.Chain) error {
 	case virtiocrypto.OpcodeAEADEncrypt, virtiocrypto.OpcodeAEADDecrypt:
 		err = w.aead(c, e, &req.AEAD, dirOf(op == virtiocrypto.OpcodeAEADEncrypt))
 	default:
+		// AKCIPHER opcodes land here until an AKCIPHER data handler
+		// exists; it takes req.Akcipher, which sessionView fills for the
+		// stateless layout too.
 		err = fmt.Errorf("%w: opcode %v", ErrUnsupportedOp, op)
 	}
 	w.op.Reset() // drop references to guest memory
@@ -114,7 +224,9 @@ func (w *Worker) run(e *entry) error {
 }
 
 // sym serves CIPHER_ENCRYPT / CIPHER_DECRYPT: plain cipher or chained.
-func (w *Worker) sym(c *virtq.Chain, e *entry, p *virtiocrypto.SymDataParams, dir engine.Direction) error {
+// aadFirst selects the stateless chain op_vlf order (iv, aad, src) over
+// the session-mode one (iv, src, aad).
+func (w *Worker) sym(c *virtq.Chain, e *entry, p *virtiocrypto.SymDataParams, dir engine.Direction, aadFirst bool) error {
 	sp := &e.params
 	if sp.Service != engine.ServiceCipher {
 		return errWrongSession
@@ -153,16 +265,23 @@ func (w *Worker) sym(c *virtq.Chain, e *entry, p *virtiocrypto.SymDataParams, di
 		if cp.DstDataLen < cp.SrcDataLen {
 			return fmt.Errorf("%w: dst_data_len %d < src_data_len %d", ErrMalformed, cp.DstDataLen, cp.SrcDataLen)
 		}
-		// Readable: iv, src, aad (the spec's vlf order); writable: dst,
-		// hash_result.
+		// Readable: iv, src, aad (the spec's vlf order; iv, aad, src in
+		// the stateless layout); writable: dst, hash_result.
 		if w.op.IV, err = w.copyIn(r, int(cp.IVLen)); err != nil {
 			return err
+		}
+		if aadFirst {
+			if w.op.AAD, err = w.in(r, int(cp.AADLen)); err != nil {
+				return err
+			}
 		}
 		if w.op.Src, err = w.in(r, int(cp.SrcDataLen)); err != nil {
 			return err
 		}
-		if w.op.AAD, err = w.in(r, int(cp.AADLen)); err != nil {
-			return err
+		if !aadFirst {
+			if w.op.AAD, err = w.in(r, int(cp.AADLen)); err != nil {
+				return err
+			}
 		}
 		if w.op.Dst, err = w.out(wr, int(cp.DstDataLen)); err != nil {
 			return err

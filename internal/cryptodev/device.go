@@ -4,6 +4,11 @@
 // the device side of the virtio v1.4 "Crypto Device" chapter
 // (spec/device-types/crypto/description.tex) with the legacy framing Linux
 // and QEMU use, following INTERPRETATIONS.md where the chapter is ambiguous.
+// With Options.Revision1 it also offers VIRTIO_CRYPTO_F_REVISION_1 and the
+// per-service STATELESS_MODE bits; once the transport reports them
+// negotiated (SetFeatures), control and data requests use the exact-size
+// op_flf, the data header's flag selects session or stateless mode, and
+// stateless requests run on a temporary session (stateless.go).
 //
 // The device is transport-independent: a transport (vhost-user, or a test
 // driver) owns the queues and guest memory and calls Worker.ServeData or
@@ -17,9 +22,12 @@ package cryptodev
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+	"sync/atomic"
 
 	"vcrypto/internal/engine"
+	"vcrypto/internal/virtio"
 	"vcrypto/internal/virtiocrypto"
 )
 
@@ -43,6 +51,14 @@ type Options struct {
 	MaxSize uint32
 	// Logger receives guest-caused errors at debug level. nil: discard.
 	Logger *slog.Logger
+	// Revision1 makes the device offer VIRTIO_CRYPTO_F_REVISION_1 and the
+	// STATELESS_MODE bit of every service it advertises (Features). Set it
+	// only when the driver sees the device's feature bits (a transport
+	// that hands the whole device over, vhost-user device mode); QEMU's
+	// cryptodev-vhost-user owns the feature negotiation with the guest and
+	// never passes these bits on, so a cryptodev-mode device must leave it
+	// false. Without it the device speaks the legacy framing only.
+	Revision1 bool
 }
 
 // Device is one virtio-crypto device instance (one VMM connection).
@@ -53,6 +69,8 @@ type Device struct {
 	cfg      virtiocrypto.Config
 	sessions *Sessions
 	log      *slog.Logger
+	features uint64        // offered crypto feature bits
+	acked    atomic.Uint64 // negotiated crypto feature bits (SetFeatures)
 }
 
 // New builds a device over eng. The config space advertises exactly what
@@ -82,7 +100,24 @@ func New(eng engine.Engine, opts Options) (*Device, error) {
 	}
 	d := &Device{eng: eng, opts: opts, caps: eng.Capabilities(), sessions: NewSessions(opts.MaxSessions), log: log}
 	d.cfg = buildConfig(d.caps, opts)
+	if opts.Revision1 {
+		d.features = offeredFeatures(&d.cfg)
+	}
 	return d, nil
+}
+
+// offeredFeatures is REVISION_1 plus the STATELESS_MODE bit of every
+// service cfg advertises (spec "Feature bits"; each stateless bit requires
+// REVISION_1).
+func offeredFeatures(cfg *virtiocrypto.Config) uint64 {
+	f := virtiocrypto.FeatureRevision1.Mask()
+	for _, s := range []virtiocrypto.Service{virtiocrypto.ServiceCipher, virtiocrypto.ServiceHash,
+		virtiocrypto.ServiceMAC, virtiocrypto.ServiceAEAD, virtiocrypto.ServiceAkcipher} {
+		if bit, ok := virtiocrypto.StatelessFeature(s); ok && cfg.HasService(s) {
+			f |= bit.Mask()
+		}
+	}
+	return f
 }
 
 // buildConfig computes struct virtio_crypto_config (spec "Device
@@ -132,9 +167,38 @@ func (d *Device) ConfigSpace() []byte { return d.cfg.Append(nil) }
 // is DataQueues().
 func (d *Device) DataQueues() int { return d.opts.DataQueues }
 
-// Features returns the virtio-crypto feature bits the device offers (none
-// in the legacy framing this device speaks; see package doc).
-func (d *Device) Features() uint64 { return 0 }
+// Features returns the virtio-crypto feature bits (the device-specific
+// bits 0..23) the device offers: none unless Options.Revision1 is set, and
+// then VIRTIO_CRYPTO_F_REVISION_1 plus the STATELESS_MODE bit of every
+// service the config space advertises.
+func (d *Device) Features() uint64 { return d.features }
+
+// ErrFeatures: SetFeatures got a feature set the driver may not accept.
+var ErrFeatures = errors.New("cryptodev: invalid feature set")
+
+// SetFeatures records the crypto feature bits the driver acknowledged (the
+// transport calls it when the driver sets its features, e.g. vhost-user
+// SET_FEATURES, with the feature word masked to the device-specific bits
+// 0..23). It refuses, with an error wrapping ErrFeatures and leaving the
+// negotiated set unchanged, a bit the device did not offer and a
+// STATELESS_MODE bit without REVISION_1 (spec "Feature bit requirements":
+// each requires VIRTIO_CRYPTO_F_REVISION_1); the transport then treats the
+// driver as broken. Requests served after SetFeatures returns use the new
+// framing; the transport must not change features while queues run.
+func (d *Device) SetFeatures(acked uint64) error {
+	if extra := acked &^ d.features; extra != 0 {
+		return fmt.Errorf("%w: bits %#x not offered (offered %#x)", ErrFeatures, extra, d.features)
+	}
+	if acked != 0 && !virtio.Has(acked, virtiocrypto.FeatureRevision1) {
+		return fmt.Errorf("%w: stateless-mode bits %#x without VIRTIO_CRYPTO_F_REVISION_1", ErrFeatures, acked)
+	}
+	d.acked.Store(acked)
+	return nil
+}
+
+// NegotiatedFeatures returns the crypto feature bits last accepted by
+// SetFeatures (0 before any: the legacy framing).
+func (d *Device) NegotiatedFeatures() uint64 { return d.acked.Load() }
 
 // Sessions returns the device's session table.
 func (d *Device) Sessions() *Sessions { return d.sessions }

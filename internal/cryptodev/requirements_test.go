@@ -588,7 +588,10 @@ func TestMUST_DestroySessionStatusOKOrERR(t *testing.T) {
 	}
 }
 
-// ---- Stateless mode and REVISION_1: not offered ----
+// ---- Stateless mode and REVISION_1: not offered by default ----
+//
+// A device without Options.Revision1 (the default; cryptodev mode) offers
+// no feature bit. The negotiated case is in revision1_test.go.
 
 // flagIgnored checks that a session-mode request gives the same answer
 // whatever its header's flag says (without REVISION_1 "the flag is
@@ -597,7 +600,7 @@ func flagIgnored(t *testing.T, v *enginetest.Vector) {
 	t.Helper()
 	g := defaultRig(t)
 	if f := g.dev.Features(); f != 0 {
-		t.Fatalf("device offers feature bits %#x; this device offers none (no REVISION_1, no stateless mode)", f)
+		t.Fatalf("device offers feature bits %#x; without Options.Revision1 it offers none", f)
 	}
 	for _, flag := range []uint32{0, virtiocrypto.FlagSessionMode, 0xFFFFFFFF} {
 		r := runVec(t, g, v, flag)
@@ -611,7 +614,8 @@ func flagIgnored(t *testing.T, v *enginetest.Vector) {
 // the device MUST parse flag field in struct virtio_crypto_op_header in
 // order to decide which mode the driver uses."
 //
-// Not offered: the device offers no feature bit, so the flag is ignored.
+// Not offered without Options.Revision1: the flag is ignored. Negotiated:
+// TestMUST_*ParseFlagWhenStatelessNegotiated (revision1_test.go).
 func TestMUST_HashParseFlagIfStatelessNegotiated(t *testing.T) {
 	flagIgnored(t, pubVector(t, "cavp:SHA-256", "SHA256ShortMsg/Len=24"))
 }
@@ -620,7 +624,8 @@ func TestMUST_HashParseFlagIfStatelessNegotiated(t *testing.T) {
 // the device MUST parse flag field in struct virtio_crypto_op_header in
 // order to decide which mode the driver uses."
 //
-// Not offered: the device offers no feature bit, so the flag is ignored.
+// Not offered without Options.Revision1: the flag is ignored. Negotiated:
+// TestMUST_*ParseFlagWhenStatelessNegotiated (revision1_test.go).
 func TestMUST_MACParseFlagIfStatelessNegotiated(t *testing.T) {
 	flagIgnored(t, pubVector(t, "rfc4231:HMAC-SHA-256", "test case 2"))
 }
@@ -629,7 +634,8 @@ func TestMUST_MACParseFlagIfStatelessNegotiated(t *testing.T) {
 // negotiated, the device MUST parse flag field in struct
 // virtio_crypto_op_header in order to decide which mode the driver uses."
 //
-// Not offered: the device offers no feature bit, so the flag is ignored.
+// Not offered without Options.Revision1: the flag is ignored. Negotiated:
+// TestMUST_*ParseFlagWhenStatelessNegotiated (revision1_test.go).
 func TestMUST_SymParseFlagIfStatelessNegotiated(t *testing.T) {
 	flagIgnored(t, pubVector(t, "cavp:AES-CBC", "CBCMMT128/enc/COUNT=3"))
 }
@@ -638,7 +644,9 @@ func TestMUST_SymParseFlagIfStatelessNegotiated(t *testing.T) {
 // the device MUST parse the virtio_crypto_aead_data_vlf_stateless based on
 // the opcode field in general header."
 //
-// Not offered: session-mode AEAD requests are parsed whatever the flag.
+// Not offered without Options.Revision1: session-mode AEAD requests are
+// parsed whatever the flag. Negotiated:
+// TestMUST_AEADParseStatelessVLFWhenNegotiated (revision1_test.go).
 func TestMUST_AEADParseStatelessVLFIfNegotiated(t *testing.T) {
 	flagIgnored(t, pubVector(t, "rfc8439:ChaCha20-Poly1305", "§2.8.2/enc"))
 }
@@ -648,8 +656,10 @@ func TestMUST_AEADParseStatelessVLFIfNegotiated(t *testing.T) {
 // device SHOULD reject <SERVICE> requests if VIRTIO_CRYPTO_FLAG_SESSION_MODE
 // is not set (in flag)."
 //
-// Not offered: REVISION_1 is not offered, so a request without the flag is
-// served like any other.
+// Without Options.Revision1, REVISION_1 is not offered, so a request
+// without the flag is served like any other. Negotiated:
+// TestSHOULD_RejectStatelessWithoutServiceBitUnderRevision1
+// (revision1_test.go).
 func TestSHOULD_RejectRequestsWithoutSessionModeFlagUnderRevision1(t *testing.T) {
 	d, err := New(testEngine, Options{})
 	if err != nil {

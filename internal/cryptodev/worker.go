@@ -16,9 +16,11 @@ import (
 type Worker struct {
 	d     *Device
 	chain virtq.Chain
-	hdr   [virtiocrypto.DataRequestLegacySize]byte
+	hdr   [maxDataRequestSize]byte
 	req   virtiocrypto.DataRequest
 	op    engine.Op
+	// tmp is the temporary session of the stateless request being served.
+	tmp entry
 
 	// arena holds bounce copies of request data that is not contiguous in
 	// guest memory (and every control-queue key); it grows to the largest
@@ -30,6 +32,11 @@ type Worker struct {
 	// staged counts completions not yet published (see complete).
 	staged int
 }
+
+// maxDataRequestSize is the largest header + op_flf of a data request:
+// the stateless CIPHER request (24 + 76 bytes) under REVISION_1, more than
+// the legacy 72.
+const maxDataRequestSize = max(virtiocrypto.DataRequestLegacySize, virtiocrypto.DataHeaderSize+virtiocrypto.SymDataStatelessSize)
 
 // outSeg is an output staged in the arena and the guest buffers it goes to.
 type outSeg struct {

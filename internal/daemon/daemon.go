@@ -120,7 +120,10 @@ func Run(ctx context.Context, c Config) error {
 	srv := &vhostuser.Server{
 		Mode: mode,
 		NewDevice: func() (*cryptodev.Device, error) {
-			return cryptodev.New(eng, cryptodev.Options{DataQueues: c.Queues, MaxSessions: c.MaxSessions, Logger: log})
+			// REVISION_1 and stateless mode reach a driver only when it
+			// negotiates the device's features itself (device mode).
+			return cryptodev.New(eng, cryptodev.Options{DataQueues: c.Queues, MaxSessions: c.MaxSessions, Logger: log,
+				Revision1: mode == vhostuser.ModeDevice})
 		},
 		Logger: log,
 		Poll:   time.Duration(c.PollUS) * time.Microsecond,

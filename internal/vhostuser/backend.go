@@ -66,6 +66,22 @@ const (
 	transportFeatures = featureVersion1 | featureIndirectDesc | featureEventIdx | FeatureProtocolFeatures
 )
 
+// deviceFeatureMask selects the device-specific feature bits 0..23 (virtio
+// "Feature Bits"): for virtio-crypto, REVISION_1 and the STATELESS_MODE
+// bits.
+const deviceFeatureMask = uint64(1)<<24 - 1
+
+// deviceFeatures returns the crypto feature bits offered in mode m: the
+// device's in ModeDevice, none in ModeCryptodev, where QEMU negotiates
+// features with the guest itself and never passes crypto bits on (a
+// device built with cryptodev.Options.Revision1 still offers none there).
+func deviceFeatures(m Mode, dev *cryptodev.Device) uint64 {
+	if m != ModeDevice {
+		return 0
+	}
+	return dev.Features() & deviceFeatureMask
+}
+
 // OfferedProtocolFeatures returns the protocol features the backend offers
 // in mode m: MQ and REPLY_ACK always, CRYPTO_SESSION in ModeCryptodev,
 // CONFIG in ModeDevice (QEMU's cryptodev warns about CONFIG and strips it).
@@ -114,7 +130,7 @@ func newConn(uc *net.UnixConn, dev *cryptodev.Device, mode Mode, log *slog.Logge
 	}
 	c := &conn{
 		mc: mc, log: log, mode: mode, dev: dev,
-		offered:      transportFeatures | dev.Features(),
+		offered:      transportFeatures | deviceFeatures(mode, dev),
 		protoOffered: OfferedProtocolFeatures(mode),
 		poll:         cfg.Poll,
 	}
@@ -314,6 +330,24 @@ func (c *conn) handle(m *message) error {
 		}
 		if v&^c.offered != 0 {
 			return fmt.Errorf("%w: features %#x not offered (offered %#x)", errProtocol, v, c.offered)
+		}
+		// The device-specific bits are the crypto features: the device
+		// checks their dependencies (a STATELESS_MODE bit needs
+		// REVISION_1), and a driver breaking them is dropped like one
+		// acknowledging a feature that was not offered. QEMU sends
+		// SET_FEATURES again while rings run (dirty logging); the crypto
+		// bits, which decide the request framing, may not change then.
+		crypto := v & deviceFeatureMask
+		if crypto != c.dev.NegotiatedFeatures() {
+			for _, r := range c.rings {
+				if r.running() {
+					return fmt.Errorf("%w: crypto features %#x changed to %#x while ring %d runs", errProtocol,
+						c.dev.NegotiatedFeatures(), crypto, r.index)
+				}
+			}
+		}
+		if err := c.dev.SetFeatures(crypto); err != nil {
+			return fmt.Errorf("%w: %w", errProtocol, err)
 		}
 		c.acked = v
 		return nil

@@ -37,6 +37,13 @@
 // frontend of this package): data queues 0..N-1, the control queue N, and the
 // config space through GET_CONFIG.
 //
+// The crypto feature bits (VIRTIO_CRYPTO_F_REVISION_1 and the STATELESS_MODE
+// bits, device bits 0..23) are offered in GET_FEATURES only in ModeDevice,
+// and only those the device offers (cryptodev.Options.Revision1); the
+// acknowledged ones go to cryptodev.Device.SetFeatures on SET_FEATURES. A
+// SET_FEATURES the device refuses (a stateless bit without REVISION_1), or
+// one that changes the crypto bits while a ring runs, ends the connection.
+//
 // # QEMU behaviour the backend accommodates
 //
 // (From research/qemu-vhost-user-crypto.md, observed with QEMU 7.2.)

@@ -50,6 +50,13 @@ type FrontendConfig struct {
 	// only VHOST_USER_F_PROTOCOL_FEATURES is acknowledged, as QEMU's
 	// cryptodev does while the guest uses EventIdx and Indirect anyway.
 	AckAllFeatures bool
+	// CryptoFeatures are the virtio-crypto feature bits (bits 0..23:
+	// VIRTIO_CRYPTO_F_REVISION_1, the STATELESS_MODE bits) the driver
+	// wants; Handshake acknowledges those the backend offers, whatever
+	// AckAllFeatures says (0: none, the legacy framing). The driver then
+	// frames its requests for CryptoFeatures() (see virtiocrypto's
+	// Append methods).
+	CryptoFeatures uint64
 	// EventIdx: the driver uses VIRTIO_F_EVENT_IDX (avail_event and
 	// used_event).
 	EventIdx bool
@@ -254,6 +261,15 @@ func (f *Frontend) Features() (offered, acked uint64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.offered, f.acked
+}
+
+// CryptoFeatures returns the acknowledged virtio-crypto feature bits (the
+// device-specific bits 0..23 of the last SET_FEATURES): the features the
+// driver's requests must be framed for.
+func (f *Frontend) CryptoFeatures() uint64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.acked & deviceFeatureMask
 }
 
 // ProtocolFeatures returns the protocol features offered and acknowledged.
@@ -464,7 +480,7 @@ func (f *Frontend) Handshake() error {
 	}
 	ack := offered & FeatureProtocolFeatures
 	if f.cfg.AckAllFeatures {
-		ack = offered
+		ack = offered &^ deviceFeatureMask
 		if !f.cfg.EventIdx {
 			ack &^= featureEventIdx
 		}
@@ -472,6 +488,7 @@ func (f *Frontend) Handshake() error {
 			ack &^= featureIndirectDesc
 		}
 	}
+	ack |= offered & f.cfg.CryptoFeatures & deviceFeatureMask
 	if err := f.SetFeatures(ack); err != nil {
 		return err
 	}

@@ -129,6 +129,28 @@ func startServer(t testing.TB, mode Mode, dataQueues int) *server {
 // startPollingServer is startServer with Server.Poll set.
 func startPollingServer(t testing.TB, mode Mode, dataQueues int, poll time.Duration) *server {
 	t.Helper()
+	return startServerOpts(t, mode, cryptodev.Options{DataQueues: dataQueues}, poll)
+}
+
+// startServerWith is startServer with the devices' options.
+func startServerWith(t testing.TB, mode Mode, opts cryptodev.Options) *server {
+	t.Helper()
+	return startServerOpts(t, mode, opts, 0)
+}
+
+// device returns the device of the latest connection.
+func (s *server) device(t testing.TB) *cryptodev.Device {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.devs) == 0 {
+		t.Fatal("no device created")
+	}
+	return s.devs[len(s.devs)-1]
+}
+
+func startServerOpts(t testing.TB, mode Mode, opts cryptodev.Options, poll time.Duration) *server {
+	t.Helper()
 	dir, err := os.MkdirTemp("", "vu")
 	if err != nil {
 		t.Fatal(err)
@@ -144,7 +166,7 @@ func startPollingServer(t testing.TB, mode Mode, dataQueues int, poll time.Durat
 	srv := &Server{
 		Mode: mode,
 		NewDevice: func() (*cryptodev.Device, error) {
-			d, err := cryptodev.New(testEngine, cryptodev.Options{DataQueues: dataQueues})
+			d, err := cryptodev.New(testEngine, opts)
 			if err == nil {
 				s.mu.Lock()
 				s.devs = append(s.devs, d)

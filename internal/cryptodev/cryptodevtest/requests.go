@@ -1,4 +1,5 @@
-// Package cryptodevtest builds virtio-crypto requests (legacy framing) for
+// Package cryptodevtest builds virtio-crypto requests (legacy framing, or
+// REVISION_1 and stateless framing: SessionDataRequest, StatelessRequest) for
 // engine-level session parameters and operations, so that tests can drive
 // a device through any transport with the published vectors of
 // enginetest: SessionRequest for the control queue, DataRequest for a data
@@ -125,4 +126,86 @@ func StatusAsError(st virtiocrypto.Status) error {
 		return fmt.Errorf("status NOTSUPP: %w", engine.ErrUnsupported)
 	}
 	return fmt.Errorf("status %v: %w %w", st, engine.ErrInvalidInput, engine.ErrInvalidKey)
+}
+
+// AllFeatures is VIRTIO_CRYPTO_F_REVISION_1 with the STATELESS_MODE bit of
+// every service: what a device serving CIPHER, HASH, MAC, AEAD and
+// AKCIPHER offers, and a driver that wants all of it acknowledges.
+var AllFeatures = virtiocrypto.FeatureRevision1.Mask() | virtiocrypto.FeatureCipherStatelessMode.Mask() |
+	virtiocrypto.FeatureHashStatelessMode.Mask() | virtiocrypto.FeatureMACStatelessMode.Mask() |
+	virtiocrypto.FeatureAEADStatelessMode.Mask() | virtiocrypto.FeatureAkcipherStatelessMode.Mask()
+
+// statelessLayout reports whether data requests with opcode op use the
+// stateless op_flf under features (REVISION_1 and the service's bit).
+func statelessLayout(op virtiocrypto.Opcode, features uint64) bool {
+	bit, ok := virtiocrypto.StatelessFeature(op.Service())
+	return ok && features&virtiocrypto.FeatureRevision1.Mask() != 0 && features&bit.Mask() != 0
+}
+
+// SessionDataRequest is DataRequest for a driver that negotiated features:
+// with REVISION_1 the header's flag is VIRTIO_CRYPTO_FLAG_SESSION_MODE,
+// and when the service's STATELESS_MODE bit is negotiated op_flf is the
+// stateless struct with a zero sess_para and the per-request fields of the
+// session-mode struct, and a chain's readable parts follow the stateless
+// op_vlf order (iv, aad, src). Frame it with r.Append(nil, features).
+func SessionDataRequest(id uint64, p *engine.SessionParams, op *engine.Op, dstLen, digestLen int, features uint64) (virtiocrypto.DataRequest, [][]byte, []int) {
+	r, readable, writable := DataRequest(id, p, op, dstLen, digestLen)
+	if features&virtiocrypto.FeatureRevision1.Mask() == 0 {
+		return r, readable, writable
+	}
+	r.Header.Flag = virtiocrypto.FlagSessionMode
+	if !statelessLayout(r.Header.Opcode, features) {
+		return r, readable, writable
+	}
+	r.SymStateless = virtiocrypto.SymDataStateless{OpType: r.Sym.OpType,
+		Cipher: virtiocrypto.CipherDataStateless{CipherDataParams: r.Sym.Cipher},
+		Chain:  virtiocrypto.ChainDataStateless{ChainDataParams: r.Sym.Chain}}
+	r.HashStateless = virtiocrypto.HashDataStateless{HashDataParams: r.Hash}
+	r.MACStateless = virtiocrypto.MACDataStateless{MACDataParams: r.MAC}
+	r.AEADStateless = virtiocrypto.AEADDataStateless{AEADDataParams: r.AEAD}
+	if p.Service == engine.ServiceCipher && p.Chained {
+		readable = [][]byte{op.IV, op.AAD, op.Src}
+	}
+	return r, readable, writable
+}
+
+// StatelessRequest builds a stateless data request (flag 0) that performs
+// op with the session parameters p carried in the request: sess_para from
+// p, and the readable parts in the stateless op_vlf order of the service,
+// keys first (cipher_key, iv, src; cipher_key, auth_key, iv, aad, src;
+// src; auth_key, src; key, iv, src, aad). Frame it with
+// r.Append(nil, features) where features has REVISION_1 and the service's
+// STATELESS_MODE bit. AKCIPHER is not built here.
+func StatelessRequest(p *engine.SessionParams, op *engine.Op, dstLen, digestLen int) (virtiocrypto.DataRequest, [][]byte, []int) {
+	r, readable, writable := DataRequest(0, p, op, dstLen, digestLen)
+	switch p.Service {
+	case engine.ServiceCipher:
+		if !p.Chained {
+			r.SymStateless = virtiocrypto.SymDataStateless{OpType: virtiocrypto.SymOpCipher, Cipher: virtiocrypto.CipherDataStateless{
+				Algo: virtiocrypto.CipherAlgo(p.Cipher), KeyLen: uint32(len(p.CipherKey)), Op: virtiocrypto.Direction(p.Direction),
+				CipherDataParams: r.Sym.Cipher}}
+			return r, [][]byte{p.CipherKey, op.IV, op.Src}, writable
+		}
+		ch := virtiocrypto.ChainDataStateless{Order: virtiocrypto.ChainOrder(p.Order), SessAADLen: uint32(p.AADLen),
+			CipherAlgo: virtiocrypto.CipherAlgo(p.Cipher), CipherKeyLen: uint32(len(p.CipherKey)), CipherOp: virtiocrypto.Direction(p.Direction),
+			AuthKeyLen: uint32(len(p.AuthKey)), HashMode: virtiocrypto.HashMode(p.HashMode), ChainDataParams: r.Sym.Chain}
+		if p.HashMode == engine.HashModeAuth {
+			ch.HashAlgo = uint32(p.MAC)
+		} else {
+			ch.HashAlgo = uint32(p.Hash)
+		}
+		r.SymStateless = virtiocrypto.SymDataStateless{OpType: virtiocrypto.SymOpAlgorithmChaining, Chain: ch}
+		return r, [][]byte{p.CipherKey, p.AuthKey, op.IV, op.AAD, op.Src}, writable
+	case engine.ServiceHash:
+		r.HashStateless = virtiocrypto.HashDataStateless{Algo: virtiocrypto.HashAlgo(p.Hash), HashDataParams: r.Hash}
+		return r, readable, writable
+	case engine.ServiceMAC:
+		r.MACStateless = virtiocrypto.MACDataStateless{Algo: virtiocrypto.MACAlgo(p.MAC), AuthKeyLen: uint32(len(p.AuthKey)), MACDataParams: r.MAC}
+		return r, [][]byte{p.AuthKey, op.Src}, writable
+	case engine.ServiceAEAD:
+		r.AEADStateless = virtiocrypto.AEADDataStateless{Algo: virtiocrypto.AEADAlgo(p.AEAD), KeyLen: uint32(len(p.CipherKey)),
+			Op: virtiocrypto.Direction(p.Direction), AEADDataParams: r.AEAD}
+		return r, [][]byte{p.CipherKey, op.IV, op.Src, op.AAD}, writable
+	}
+	return r, readable, writable
 }
