@@ -582,12 +582,23 @@ func prepareBackportsQEMU(ctx context.Context, logf func(string, ...any)) (*back
 // missing or older than a day. A failed refresh with usable old lists is
 // only logged.
 func aptUpdatePrivate(ctx context.Context, aptDir, mirror, suite string, opts []string, logf func(string, ...any)) error {
+	return aptUpdateSources(ctx, aptDir, suite, debLine(mirror, suite), opts, logf)
+}
+
+// debLine is a sources.list line for suite's main component, checked
+// with the Debian archive keyring.
+func debLine(mirror, suite string) string {
+	return fmt.Sprintf("deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n", mirror, suite)
+}
+
+// aptUpdateSources is aptUpdatePrivate for a sources.list of one or more
+// lines; what names the suites in log lines.
+func aptUpdateSources(ctx context.Context, aptDir, what, line string, opts []string, logf func(string, ...any)) error {
 	for _, d := range []string{"lists/partial", "cache/archives/partial"} {
 		if err := os.MkdirAll(filepath.Join(aptDir, d), 0o755); err != nil {
 			return fmt.Errorf("%w: %w", errPrepare, err)
 		}
 	}
-	line := fmt.Sprintf("deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n", mirror, suite)
 	srcPath := filepath.Join(aptDir, "sources.list")
 	old, _ := os.ReadFile(srcPath)
 	stamp := filepath.Join(aptDir, "updated")
@@ -605,7 +616,7 @@ func aptUpdatePrivate(ctx context.Context, aptDir, mirror, suite string, opts []
 	if err != nil {
 		lists, _ := filepath.Glob(filepath.Join(aptDir, "lists", "*Packages*"))
 		if len(lists) > 0 && string(old) == line {
-			logf("apt-get update for %s failed, using the old lists: %v", suite, err)
+			logf("apt-get update for %s failed, using the old lists: %v", what, err)
 			return nil
 		}
 		return fmt.Errorf("%w: %w", errPrepare, err)

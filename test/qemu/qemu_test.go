@@ -59,10 +59,23 @@ func systemQEMU(t *testing.T) string {
 	return p
 }
 
+// noAkcipher is the guest's -akcipher expectation for QEMU's
+// cryptodev-vhost-user (7.2, 10.0 and 11.1 alike): its hardcoded config
+// space advertises no AKCIPHER, so Linux registers no RSA driver (seen
+// with 11.1.3 too; a QEMU that starts advertising RSA there fails this
+// check, which is when to revisit it). QEMU's own builtin backend
+// advertises RSA, so that comparison run does not check.
+func noAkcipher() string {
+	if builtinBackend() {
+		return ""
+	}
+	return "none"
+}
+
 func TestGuestQEMUSystem(t *testing.T) {
 	bin := systemQEMU(t)
 	b := setup(t)
-	runGuest(t, b, qemuRun{name: "system", binary: bin})
+	runGuest(t, b, qemuRun{name: "system", binary: bin, mode: "cryptodev", akcipher: noAkcipher()})
 }
 
 func TestGuestQEMUBackports(t *testing.T) {
@@ -78,7 +91,7 @@ func TestGuestQEMUBackports(t *testing.T) {
 	for _, d := range q.dataDir {
 		args = append(args, "-L", d)
 	}
-	runGuest(t, b, qemuRun{name: "backports", binary: q.binary, env: q.env, extraArgs: args, note: q.note})
+	runGuest(t, b, qemuRun{name: "backports", binary: q.binary, env: q.env, extraArgs: args, note: q.note, mode: "cryptodev", akcipher: noAkcipher()})
 }
 
 // setup builds the binaries and prepares the guest once.
@@ -163,10 +176,41 @@ func builtinBackend() bool { return os.Getenv("VCRYPTO_QEMU_BACKEND") == "builti
 // qemuRun describes one QEMU binary to boot the guest with.
 type qemuRun struct {
 	name      string
-	binary    string
+	binary    string   // QEMU itself
+	command   []string // argv prefix that starts it, when not just binary (a loader)
 	env       []string
 	extraArgs []string
 	note      string
+	// mode is the daemon's --mode: "cryptodev" (-object
+	// cryptodev-vhost-user + virtio-crypto-pci) or "device" (QEMU's
+	// generic vhost-user-test-device-pci, virtio-id 20).
+	mode string
+	// queues is the daemon's --queues (device mode; 0 means 1).
+	queues int
+	// akcipher is the guest program's -akcipher expectation ("" does not
+	// check, "none", or the RSA drivers that must pass their self-tests).
+	akcipher string
+}
+
+// argv returns the command line that starts QEMU with args.
+func (q qemuRun) argv(args ...string) []string {
+	if len(q.command) > 0 {
+		return append(slices.Clone(q.command), args...)
+	}
+	return append([]string{q.binary}, args...)
+}
+
+// extraChecks are the guest PASS lines that q's guest flags require on
+// top of expectedChecks.
+func (q qemuRun) extraChecks() map[string]int {
+	m := map[string]int{}
+	if q.akcipher != "" {
+		m["initial/akcipher"], m["reload/akcipher"] = 1, 1
+		if q.akcipher != "none" {
+			m["unload/akcipher-gone"] = 1
+		}
+	}
+	return m
 }
 
 // guestSeed is VCRYPTO_QEMU_SEED or a fresh value.
@@ -187,7 +231,7 @@ type daemonProc struct {
 	err  error
 }
 
-func startDaemon(t *testing.T, bin, sock, logPath string) (*daemonProc, error) {
+func startDaemon(t *testing.T, bin, sock, logPath, mode string, queues int) (*daemonProc, error) {
 	level := os.Getenv("VCRYPTO_QEMU_LOG_LEVEL")
 	if level == "" {
 		level = "debug"
@@ -197,7 +241,10 @@ func startDaemon(t *testing.T, bin, sock, logPath string) (*daemonProc, error) {
 		return nil, err
 	}
 	d := &daemonProc{log: f, done: make(chan struct{})}
-	d.cmd = exec.Command(bin, "--socket-path", sock, "--log-level", level)
+	if queues < 1 {
+		queues = 1
+	}
+	d.cmd = exec.Command(bin, "--socket-path", sock, "--log-level", level, "--mode", mode, "--queues", strconv.Itoa(queues))
 	d.cmd.Stdout, d.cmd.Stderr = f, f
 	d.cmd.Env = append(os.Environ(), "GORACE=halt_on_error=0 exitcode=66")
 	if err := d.cmd.Start(); err != nil {
@@ -266,6 +313,9 @@ func runGuest(t *testing.T, b *buildSet, q qemuRun) {
 	seed := guestSeed()
 	initrd := filepath.Join(dir, "initrd.cpio")
 	guestArgs := []string{"-watchdog", guestWatchdog}
+	if q.akcipher != "" {
+		guestArgs = append(guestArgs, "-akcipher", q.akcipher)
+	}
 	if extra := os.Getenv("VCRYPTO_QEMU_GUEST_ARGS"); extra != "" {
 		guestArgs = append(guestArgs, strings.Fields(extra)...)
 	}
@@ -273,16 +323,46 @@ func runGuest(t *testing.T, b *buildSet, q qemuRun) {
 		t.Fatal(err)
 	}
 
-	backend := []string{
-		"-chardev", "socket,id=char0,path=" + sock,
-		"-object", "cryptodev-vhost-user,id=cryptodev0,chardev=char0",
+	queues := max(q.queues, 1)
+	var backend []string
+	switch {
+	case q.mode == "device":
+		// The generic device hands the backend the config space
+		// (GET_CONFIG, 56 bytes of struct virtio_crypto_config, virtio
+		// 1.2 §5.9.5), feature negotiation and every virtqueue: Linux
+		// takes the data queues first and the control queue last
+		// (§5.9.2), so num_vqs is the data queues + 1. It has no vectors
+		// property; it is not the cryptodev path's MSI-X + TCG crash.
+		//
+		// vq_size=1024 is the ring size QEMU's own virtio-crypto-pci
+		// gives the guest in cryptodev mode. With the device's default
+		// of 64, Linux 6.1's virtio_crypto sends AF_ALG requests of
+		// about 30 KiB and more as indirect tables longer than the
+		// ring, which the daemon refuses (virtq: "indirect table length
+		// not a multiple of 16 in [16, 16*queue size]") without writing
+		// a status, so the guest takes its unchanged buffer for a
+		// result. VCRYPTO_QEMU_DEVICE_OPTS=",vq_size=64" reproduces it.
+		backend = []string{
+			"-chardev", "socket,id=char0,path=" + sock,
+			"-device", fmt.Sprintf("%s,id=crypto0,chardev=char0,virtio-id=20,num_vqs=%d,config_size=56,vq_size=1024%s",
+				testDevice, queues+1, os.Getenv("VCRYPTO_QEMU_DEVICE_OPTS")),
+		}
+	case builtinBackend():
+		backend = []string{
+			"-object", "cryptodev-backend-builtin,id=cryptodev0",
+			"-device", "virtio-crypto-pci,id=crypto0,cryptodev=cryptodev0,vectors=0",
+		}
+	default:
+		backend = []string{
+			"-chardev", "socket,id=char0,path=" + sock,
+			"-object", "cryptodev-vhost-user,id=cryptodev0,chardev=char0",
+			"-device", "virtio-crypto-pci,id=crypto0,cryptodev=cryptodev0,vectors=0",
+		}
 	}
 	var d *daemonProc
-	if builtinBackend() {
-		backend = []string{"-object", "cryptodev-backend-builtin,id=cryptodev0"}
-	} else {
+	if q.mode == "device" || !builtinBackend() {
 		var err error
-		d, err = startDaemon(t, b.daemon, sock, filepath.Join(dir, "daemon.log"))
+		d, err = startDaemon(t, b.daemon, sock, filepath.Join(dir, "daemon.log"), q.mode, queues)
 		if err != nil {
 			if d != nil {
 				t.Logf("daemon log:\n%s", tail(readFile(filepath.Join(dir, "daemon.log")), 100))
@@ -304,21 +384,25 @@ func runGuest(t *testing.T, b *buildSet, q qemuRun) {
 	)
 	args = append(args, backend...)
 	args = append(args,
-		"-device", "virtio-crypto-pci,id=crypto0,cryptodev=cryptodev0,vectors=0",
 		"-kernel", b.assets.kernel,
 		"-initrd", initrd,
 		"-append", fmt.Sprintf("console=ttyS0 panic=-1 quiet vcrypto.seed=%d", seed),
 	)
 	ctx, cancel := context.WithTimeout(context.Background(), qemuTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, q.binary, args...)
+	argv := q.argv(args...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), q.env...)
 	cmd.WaitDelay = 5 * time.Second
 	var serial, qerr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &serial, &qerr
-	version, _ := exec.Command(q.binary, "--version").Output()
+	vargv := q.argv("--version")
+	vcmd := exec.Command(vargv[0], vargv[1:]...)
+	vcmd.Env = cmd.Env
+	version, _ := vcmd.Output()
 	first, _, _ := strings.Cut(string(version), "\n")
-	t.Logf("%s: %s %s; seed %d (replay with VCRYPTO_QEMU_SEED=%d)", q.name, q.binary, strings.TrimSpace(first), seed, seed)
+	t.Logf("%s: %s %s; daemon --mode %s --queues %d; guest -akcipher %q; seed %d (replay with VCRYPTO_QEMU_SEED=%d)",
+		q.name, q.binary, strings.TrimSpace(first), q.mode, queues, q.akcipher, seed, seed)
 	if q.note != "" {
 		t.Logf("%s", q.note)
 	}
@@ -333,7 +417,7 @@ func runGuest(t *testing.T, b *buildSet, q qemuRun) {
 		problems = append(problems, fmt.Sprintf("QEMU: %v", runErr))
 	}
 	report := parseSerial(serial.String())
-	problems = append(problems, report.problems()...)
+	problems = append(problems, report.problemsWith(q.extraChecks())...)
 	var daemonLog string
 	if d != nil {
 		if err := d.stop(); err != nil {

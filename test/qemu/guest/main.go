@@ -65,6 +65,7 @@ type options struct {
 	settle    time.Duration
 	cases     string
 	splitRead bool
+	akcipher  akcipherExpect
 }
 
 func main() {
@@ -80,6 +81,7 @@ func main() {
 	flag.BoolVar(&o.host, "host", false, "check the host kernel: no modules, device, reload or power-off")
 	flag.DurationVar(&o.watchdog, "watchdog", 45*time.Second, "longest time without progress before giving up")
 	flag.DurationVar(&o.settle, "settle", 20*time.Second, "how long to wait for /proc/crypto to show the driver as tested")
+	flag.Var(&o.akcipher, "akcipher", `virtio_crypto's akcipher (RSA) drivers: "" does not look, "none" wants none listed, else a comma-separated list of drivers that must be listed with a passed self-test (e.g. virtio-crypto-rsa,virtio-pkcs1-rsa)`)
 	flag.StringVar(&o.cases, "cases", "", "extra cases run first, to replay a failure: KEYBITS:SIZE:SENDPIECES:READPIECES;... (pieces comma-separated, may be empty)")
 	flag.Parse()
 	if o.seed == 0 {
@@ -213,7 +215,7 @@ func (r *reporter) watch() {
 
 // run is the whole scenario; it returns the exit status.
 func (r *reporter) run() int {
-	r.infof("seed=%d driver=%s module=%s", r.o.seed, r.o.driver, r.o.module)
+	r.infof("seed=%d driver=%s module=%s akcipher=%s", r.o.seed, r.o.driver, r.o.module, r.o.akcipher.String())
 	if r.o.host {
 		r.startPhase("host")
 		r.checks(0)
@@ -311,6 +313,19 @@ func (r *reporter) unload() bool {
 	} else {
 		r.passf("proc-crypto-gone", "%s not listed", r.o.driver)
 	}
+	if len(r.o.akcipher.drivers) > 0 && err == nil {
+		var left []string
+		for _, d := range r.o.akcipher.drivers {
+			if len(findDriver(parseProcCrypto(string(text)), d)) != 0 {
+				left = append(left, d)
+			}
+		}
+		if len(left) != 0 {
+			r.failf("akcipher-gone", "/proc/crypto still lists %v after rmmod", left)
+		} else {
+			r.passf("akcipher-gone", "%v not listed", r.o.akcipher.drivers)
+		}
+	}
 	if t, err := openTFM(r.o.driver); err == nil {
 		t.close()
 		r.failf("bind-gone", "AF_ALG bind to %s still works after rmmod", r.o.driver)
@@ -328,6 +343,7 @@ func (r *reporter) checks(salt uint64) {
 		if !r.checkProcCrypto() {
 			return
 		}
+		r.checkAkcipher()
 	}
 	r.checkKAT()
 	r.checkRandom(salt)
