@@ -227,8 +227,9 @@ func hostileDataCases() []hostileCase {
 			return 0
 		}},
 		{name: "indirect table longer than the queue", used: 1, len: 0, build: func(s *scenario, k kit) uint64 {
+			// Longer than max(queue size, virtq.MinChainLimit).
 			ds := []virtqtest.Desc{s.r(cbcHdr(k))}
-			for range hostileQueueSize {
+			for range max(hostileQueueSize, virtq.MinChainLimit) {
 				ds = append(ds, s.w(1))
 			}
 			s.chain(s.indirect(ds...))

@@ -54,7 +54,7 @@ func (e ringError) Is(target error) bool { return target == ErrRing }
 var (
 	// ErrChainTooLong: more buffer descriptors than the queue size: a loop,
 	// or a chain the driver must not build (§2.7.5.3.1).
-	ErrChainTooLong error = chainError("descriptor chain longer than the queue size (loop?)")
+	ErrChainTooLong error = chainError("descriptor chain longer than max(queue size, 1024) (loop?)")
 	// ErrNextIndex: a next field, or the head, names an entry outside the
 	// current (direct or indirect) table.
 	ErrNextIndex error = chainError("descriptor index out of table")
@@ -75,7 +75,7 @@ var (
 	ErrIndirectNext error = chainError("indirect descriptor with NEXT set")
 	// ErrIndirectTable: an indirect table's length is 0, not a multiple of
 	// 16, or more than queue-size entries.
-	ErrIndirectTable error = chainError("indirect table length not a multiple of 16 in [16, 16*queue size]")
+	ErrIndirectTable error = chainError("indirect table length not a multiple of 16 in [16, 16*max(queue size, 1024)]")
 )
 
 // Ring-level faults (each matches ErrRing).

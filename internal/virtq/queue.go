@@ -265,12 +265,29 @@ func (q *Queue) Pop(mem *guestmem.Memory, c *Chain) (bool, error) {
 // 2^32 bytes; used lengths are 32-bit), limited to what an int holds.
 const maxChainBytes = min(math.MaxUint32, math.MaxInt)
 
+// MinChainLimit is the fewest descriptors a chain (and an indirect table)
+// may have on any queue: chains are accepted up to max(queue size,
+// MinChainLimit) buffer descriptors.
+//
+// §2.7.5.3.1 says a driver MUST NOT create a chain longer than the queue
+// size, but Linux's virtio_crypto does for large requests on small rings
+// (it puts one indirect entry per scatterlist entry, and a 64 KiB AF_ALG
+// request on a 64-entry ring exceeds it), and QEMU's own devices accept up
+// to VIRTQUEUE_MAX_SIZE (1024) buffers per chain whatever the ring size. A
+// device that refused them would fail requests that every QEMU device
+// serves; the bound still keeps each walk short.
+const MinChainLimit = 1024
+
+// chainLimit is the most buffer descriptors, and indirect table entries, a
+// chain of q may have.
+func (q *Queue) chainLimit() uint32 { return max(uint32(q.size), MinChainLimit) }
+
 // walk follows the chain starting at head, reading each descriptor once.
 func (q *Queue) walk(mem *guestmem.Memory, c *Chain, head uint16) error {
 	table := q.desc
 	n := uint32(q.size) // entries in table
 	i := uint32(head)
-	ttl := uint32(q.size) // buffer descriptors left (§2.7.5.3.1)
+	ttl := q.chainLimit() // buffer descriptors left (§2.7.5.3.1 and MinChainLimit)
 	indirect := false
 	writable := false
 	total := 0
@@ -294,7 +311,7 @@ func (q *Queue) walk(mem *guestmem.Memory, c *Chain, head uint16) error {
 			if flags&virtio.DescFNext != 0 {
 				return ErrIndirectNext
 			}
-			if length == 0 || length%virtio.DescSize != 0 || length/virtio.DescSize > uint32(q.size) {
+			if length == 0 || length%virtio.DescSize != 0 || length/virtio.DescSize > q.chainLimit() {
 				return ErrIndirectTable
 			}
 			t, err := mem.Slice(addr, uint64(length))
@@ -361,7 +378,7 @@ func (q *Queue) findStatus(mem *guestmem.Memory, c *Chain, head uint16) {
 	table, n, i, indirect := q.desc, uint32(q.size), uint32(head), false
 	var last []byte
 	wlen := 0
-	for steps := 0; steps <= 2*int(q.size)+1; steps++ {
+	for steps := 0; steps <= 2*int(q.chainLimit())+1; steps++ {
 		if i >= n {
 			return
 		}
@@ -371,7 +388,7 @@ func (q *Queue) findStatus(mem *guestmem.Memory, c *Chain, head uint16) {
 		flags := binary.LittleEndian.Uint16(d[12:14])
 		next := binary.LittleEndian.Uint16(d[14:16])
 		if flags&virtio.DescFIndirect != 0 {
-			if indirect || flags&virtio.DescFNext != 0 || length == 0 || length%virtio.DescSize != 0 || length/virtio.DescSize > uint32(q.size) {
+			if indirect || flags&virtio.DescFNext != 0 || length == 0 || length%virtio.DescSize != 0 || length/virtio.DescSize > q.chainLimit() {
 				return
 			}
 			t, err := mem.Slice(addr, uint64(length))
