@@ -385,6 +385,11 @@ func TestErrorStatus(t *testing.T) {
 		{"last writable outside memory", func(e *hostileEnv) []virtqtest.Desc {
 			return []virtqtest.Desc{{Addr: 1 << 50, Len: 8, Flags: next, Next: 1}, {Addr: 1 << 50, Len: 8, Flags: write}}
 		}, -1, 0},
+		{"longer than the chain limit, ends writable", func(e *hostileEnv) []virtqtest.Desc {
+			descs := chainOf(virtq.MinChainLimit+1, e.buf, 1)
+			descs[len(descs)-1] = virtqtest.Desc{Addr: e.buf2, Len: 4, Flags: write}
+			return []virtqtest.Desc{{Addr: e.table(descs...), Len: uint32(16 * len(descs)), Flags: indirect}}
+		}, 3, 4},
 		{"loop", func(e *hostileEnv) []virtqtest.Desc {
 			return []virtqtest.Desc{{Addr: e.buf2, Len: 8, Flags: write | next, Next: 1}, {Addr: e.buf2, Len: 8, Flags: write | next, Next: 0}}
 		}, -1, 0},

@@ -371,6 +371,10 @@ func (q *Queue) walk(mem *guestmem.Memory, c *Chain, head uint16) error {
 	}
 }
 
+// statusSearchLimit bounds findStatus: descriptors per table (and so steps)
+// it follows looking for a malformed chain's end. 2^16 is the largest ring.
+const statusSearchLimit = 1 << 16
+
 // findStatus walks a malformed chain again with the rules relaxed, only to
 // find where its status byte would be (Chain.ErrorStatus). It stops, giving
 // up, at anything that prevents reaching the chain's end.
@@ -378,7 +382,10 @@ func (q *Queue) findStatus(mem *guestmem.Memory, c *Chain, head uint16) {
 	table, n, i, indirect := q.desc, uint32(q.size), uint32(head), false
 	var last []byte
 	wlen := 0
-	for steps := 0; steps <= 2*int(q.chainLimit())+1; steps++ {
+	// The relaxed walk goes further than walk's limit so that a chain
+	// refused only for its length still gets its ERR status: a guest
+	// whose status byte stays zero would read the request as OK.
+	for steps := 0; steps <= 2*statusSearchLimit+1; steps++ {
 		if i >= n {
 			return
 		}
@@ -388,7 +395,7 @@ func (q *Queue) findStatus(mem *guestmem.Memory, c *Chain, head uint16) {
 		flags := binary.LittleEndian.Uint16(d[12:14])
 		next := binary.LittleEndian.Uint16(d[14:16])
 		if flags&virtio.DescFIndirect != 0 {
-			if indirect || flags&virtio.DescFNext != 0 || length == 0 || length%virtio.DescSize != 0 || length/virtio.DescSize > q.chainLimit() {
+			if indirect || flags&virtio.DescFNext != 0 || length == 0 || length%virtio.DescSize != 0 || length/virtio.DescSize > statusSearchLimit {
 				return
 			}
 			t, err := mem.Slice(addr, uint64(length))
