@@ -6,6 +6,7 @@ import (
 
 	"vcrypto/internal/virtio"
 	"vcrypto/internal/virtiocrypto"
+	"vcrypto/internal/virtq"
 )
 
 // The fuzz targets feed random queue contents (a main descriptor table,
@@ -54,7 +55,7 @@ func refWalk(e *qenv, head uint16) (r walkResult) {
 	table, n, i := e.d.DescGPA(), uint64(e.size), uint64(head)
 	indirect, writable := false, false
 	var total uint64
-	budget := e.size // buffer descriptors allowed in one chain
+	budget := max(e.size, virtq.MinChainLimit) // buffer descriptors allowed in one chain
 	for {
 		if i >= n {
 			return r
@@ -62,7 +63,7 @@ func refWalk(e *qenv, head uint16) (r walkResult) {
 		addr, length, flags, next := readDesc(table, i)
 		if flags&virtio.DescFIndirect != 0 {
 			if indirect || flags&virtio.DescFNext != 0 || length == 0 || length%16 != 0 ||
-				uint64(length/16) > uint64(e.size) || !inMem(addr, uint64(length)) {
+				uint64(length/16) > uint64(max(e.size, virtq.MinChainLimit)) || !inMem(addr, uint64(length)) {
 				return r
 			}
 			r.tables = append(r.tables, span{addr, uint64(length)})
@@ -116,7 +117,8 @@ func refStatus(e *qenv, head uint16) (addr, wlen uint64, ok bool) {
 	inMem := func(a, n uint64) bool { return a <= mem && n <= mem-a }
 	table, n, i := e.d.DescGPA(), uint64(e.size), uint64(head)
 	indirect := false
-	for steps := 0; steps <= 2*e.size+1; steps++ {
+	const searchLimit = 1 << 16 // virtq's status search follows up to 2^16 descriptors per table
+	for steps := 0; steps <= 2*searchLimit+1; steps++ {
 		if i >= n {
 			return 0, 0, false
 		}
@@ -124,7 +126,7 @@ func refStatus(e *qenv, head uint16) (addr, wlen uint64, ok bool) {
 		a, l := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint32(b[8:])
 		fl, nx := binary.LittleEndian.Uint16(b[12:]), binary.LittleEndian.Uint16(b[14:])
 		if fl&virtio.DescFIndirect != 0 {
-			if indirect || fl&virtio.DescFNext != 0 || l == 0 || l%16 != 0 || uint64(l/16) > uint64(e.size) || !inMem(a, uint64(l)) {
+			if indirect || fl&virtio.DescFNext != 0 || l == 0 || l%16 != 0 || uint64(l/16) > searchLimit || !inMem(a, uint64(l)) {
 				return 0, 0, false
 			}
 			table, n, i, indirect = a, uint64(l/16), 0, true

@@ -226,8 +226,9 @@ func hostileDataCases() []hostileCase {
 			s.chain(virtqtest.Desc{Addr: blobGPA, Len: 0, Flags: virtio.DescFIndirect})
 			return 0
 		}},
-		{name: "indirect table longer than the queue", used: 1, len: 0, build: func(s *scenario, k kit) uint64 {
-			// Longer than max(queue size, virtq.MinChainLimit).
+		{name: "indirect table longer than the queue", used: 1, len: virtq.MinChainLimit, st: errSt, build: func(s *scenario, k kit) uint64 {
+			// Longer than max(queue size, virtq.MinChainLimit): refused,
+			// with ERR in its last writable byte.
 			ds := []virtqtest.Desc{s.r(cbcHdr(k))}
 			for range max(hostileQueueSize, virtq.MinChainLimit) {
 				ds = append(ds, s.w(1))
