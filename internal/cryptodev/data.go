@@ -16,9 +16,13 @@ import (
 // research/qemu-vhost-user-crypto.md §5): the status is the last byte of
 // the last writable descriptor; the device reads exactly the lengths the
 // header declares and ignores surplus readable bytes (Linux repeats
-// descriptors); results are written from the start of the writable part;
-// the used length is the whole writable size. A chain without a writable
-// byte cannot carry a status and is returned with used length 0.
+// descriptors); results are written from the start of the writable part.
+// The used length is the whole writable size, except for AKCIPHER requests:
+// there it is the number of result bytes written to dst_data plus one (the
+// status), so 1 for a verify and for any failure (Linux computes the result
+// length as used length − 1; research/qemu-vhost-user-crypto.md §5, §6). A
+// chain without a writable byte cannot carry a status and is returned with
+// used length 0.
 func (w *Worker) handleData(c *virtq.Chain) uint32 {
 	wr := c.Writer()
 	usedLen := uint32(wr.Remaining())
@@ -27,12 +31,15 @@ func (w *Worker) handleData(c *virtq.Chain) uint32 {
 		w.d.log.Debug("data request without a status byte", "head", c.Head())
 		return 0
 	}
-	err = w.data(c)
+	akOut, err := w.data(c)
 	if err != nil {
 		w.d.log.Debug("data request failed", "err", err)
 	}
 	w.wipeArena()
 	status[0] = byte(Status(err))
+	if akOut >= 0 {
+		usedLen = uint32(akOut) + 1
+	}
 	return usedLen
 }
 
@@ -50,7 +57,11 @@ func (w *Worker) checkLens(readable, writable uint64, c *virtq.Chain) error {
 	return nil
 }
 
-func (w *Worker) data(c *virtq.Chain) error {
+// data serves one data request. akOut is -1 for requests that are not
+// AKCIPHER (or whose header could not be read), else the number of result
+// bytes written to dst_data (0 on failure).
+func (w *Worker) data(c *virtq.Chain) (akOut int, err error) {
+	akOut = -1
 	r := c.Reader()
 	// The header is parsed once, straight from guest memory when it is
 	// contiguous (Parse reads every field once into w.req, so a
@@ -60,22 +71,26 @@ func (w *Worker) data(c *virtq.Chain) error {
 	if len(hdr) < len(w.hdr) {
 		n := copy(w.hdr[:], hdr)
 		if err := r.ReadFull(w.hdr[n:]); err != nil {
-			return fmt.Errorf("%w: header shorter than %d bytes", ErrMalformed, len(w.hdr))
+			return akOut, fmt.Errorf("%w: header shorter than %d bytes", ErrMalformed, len(w.hdr))
 		}
 		hdr = w.hdr[:]
 	}
 	req := &w.req
-	if _, err := req.Parse(hdr, w.d.Features()); err != nil {
-		return err
+	_, err = req.Parse(hdr, w.d.Features())
+	if req.Header.Opcode.Service() == virtiocrypto.ServiceAkcipher {
+		akOut = 0
+	}
+	if err != nil {
+		return akOut, err
 	}
 	readable, writable := req.VLFLen()
 	if err := w.checkLens(readable, writable, c); err != nil {
-		return err
+		return akOut, err
 	}
 	w.reset(readable + writable)
 	e, err := w.d.sessions.acquire(req.Header.SessionID)
 	if err != nil {
-		return err
+		return akOut, err
 	}
 	defer e.release()
 	// w.op is zero here: it is reset after every request.
@@ -88,11 +103,14 @@ func (w *Worker) data(c *virtq.Chain) error {
 		err = w.digest(c, e, engine.ServiceMAC, req.MAC.SrcDataLen, req.MAC.HashResultLen)
 	case virtiocrypto.OpcodeAEADEncrypt, virtiocrypto.OpcodeAEADDecrypt:
 		err = w.aead(c, e, &req.AEAD, dirOf(op == virtiocrypto.OpcodeAEADEncrypt))
+	case virtiocrypto.OpcodeAkcipherEncrypt, virtiocrypto.OpcodeAkcipherDecrypt,
+		virtiocrypto.OpcodeAkcipherSign, virtiocrypto.OpcodeAkcipherVerify:
+		akOut, err = w.akcipher(c, e, &req.Akcipher, op)
 	default:
 		err = fmt.Errorf("%w: opcode %v", ErrUnsupportedOp, op)
 	}
 	w.op.Reset() // drop references to guest memory
-	return err
+	return akOut, err
 }
 
 func dirOf(enc bool) engine.Direction {
