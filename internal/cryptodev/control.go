@@ -15,7 +15,9 @@ import (
 //
 // Readable: the 72-byte request (16-byte header + 56-byte op_flf, legacy
 // framing; with VIRTIO_CRYPTO_F_REVISION_1 negotiated the header and the
-// opcode's own op_flf, exactly), then the keys (cipher key, then the MAC key of an AUTH chain).
+// opcode's own op_flf, exactly), then the keys (cipher key, then the MAC key
+// of an AUTH chain; or the asymmetric key of an AKCIPHER session, at most
+// MaxAkcipherKeyLen bytes).
 // Writable: struct virtio_crypto_session_input (session_id le64, status
 // le32, padding) for a create; struct virtio_crypto_inhdr (status u8) for a
 // destroy. A request whose writable part cannot hold that answer is not
@@ -64,6 +66,10 @@ func (w *Worker) handleControl(c *virtq.Chain) uint32 {
 	keyLen := req.VLFLen()
 	if keyLen > uint64(r.Remaining()) || keyLen > uint64(w.d.opts.MaxSize) {
 		return w.ctrlAnswer(wr, op, 0, fmt.Errorf("%w: keys of %d bytes, %d readable", ErrMalformed, keyLen, r.Remaining()))
+	}
+	if op == virtiocrypto.OpcodeAkcipherCreateSession && keyLen > uint64(w.d.akKeyLimit()) {
+		// Refused before the arena grows for it.
+		return w.ctrlAnswer(wr, op, 0, fmt.Errorf("%w: akcipher key of %d bytes (device maximum %d)", ErrMalformed, keyLen, w.d.akKeyLimit()))
 	}
 	w.reset(keyLen)
 	p, err := w.sessionParams(&req, r)
@@ -190,6 +196,15 @@ func (w *Worker) sessionParams(req *virtiocrypto.CtrlRequest, r *virtq.Reader) (
 		}
 		p.Direction = engine.Direction(dir)
 		p.CipherKey, err = key(a.KeyLen, w.d.caps.MaxCipherKeyLen)
+	case virtiocrypto.OpcodeAkcipherCreateSession:
+		// Spec "Session operation: AKCIPHER session": the DER (RSA,
+		// ECDSA private) or SEC 1 point (ECDSA public) key follows
+		// op_flf; its length is bounded by akKeyLimit.
+		p.Service = engine.ServiceAKCipher
+		if p.AK, err = AkcipherParams(&req.Akcipher); err != nil {
+			return p, err
+		}
+		p.AK.Key, err = key(req.Akcipher.KeyLen, w.d.akKeyLimit())
 	default:
 		return p, fmt.Errorf("%w: control opcode %v", ErrUnsupportedOp, op)
 	}

@@ -18,9 +18,13 @@ import (
 // research/qemu-vhost-user-crypto.md §5): the status is the last byte of
 // the last writable descriptor; the device reads exactly the lengths the
 // header declares and ignores surplus readable bytes (Linux repeats
-// descriptors); results are written from the start of the writable part;
-// the used length is the whole writable size. A chain without a writable
-// byte cannot carry a status and is returned with used length 0.
+// descriptors); results are written from the start of the writable part.
+// The used length is the whole writable size, except for AKCIPHER requests:
+// there it is the number of result bytes written to dst_data plus one (the
+// status), so 1 for a verify and for any failure (Linux computes the result
+// length as used length − 1; research/qemu-vhost-user-crypto.md §5, §6). A
+// chain without a writable byte cannot carry a status and is returned with
+// used length 0.
 func (w *Worker) handleData(c *virtq.Chain) uint32 {
 	wr := c.Writer()
 	usedLen := uint32(wr.Remaining())
@@ -29,12 +33,15 @@ func (w *Worker) handleData(c *virtq.Chain) uint32 {
 		w.d.log.Debug("data request without a status byte", "head", c.Head())
 		return 0
 	}
-	err = w.data(c)
+	akOut, err := w.data(c)
 	if err != nil {
 		w.d.log.Debug("data request failed", "err", err)
 	}
 	w.wipeArena()
 	status[0] = byte(Status(err))
+	if akOut >= 0 {
+		usedLen = uint32(akOut) + 1
+	}
 	return usedLen
 }
 
@@ -52,24 +59,32 @@ func (w *Worker) checkLens(readable, writable uint64, c *virtq.Chain) error {
 	return nil
 }
 
-func (w *Worker) data(c *virtq.Chain) error {
+// data serves one data request. akOut is -1 for requests that are not
+// AKCIPHER (or whose header could not be read), else the number of result
+// bytes written to dst_data (0 on failure).
+func (w *Worker) data(c *virtq.Chain) (akOut int, err error) {
+	akOut = -1
 	r := c.Reader()
 	features := w.d.NegotiatedFeatures()
 	hdr, err := w.readHeader(r, features)
 	if err != nil {
-		return err
+		return akOut, err
 	}
 	req := &w.req
-	if _, err := req.Parse(hdr, features); err != nil {
-		return err
+	_, err = req.Parse(hdr, features)
+	if req.Header.Opcode.Service() == virtiocrypto.ServiceAkcipher {
+		akOut = 0
+	}
+	if err != nil {
+		return akOut, err
 	}
 	stateless, err := requestMode(req, features)
 	if err != nil {
-		return err
+		return akOut, err
 	}
 	readable, writable := req.VLFLen()
 	if err := w.checkLens(readable, writable, c); err != nil {
-		return err
+		return akOut, err
 	}
 	w.reset(readable + writable)
 	if req.Stateless {
@@ -78,15 +93,15 @@ func (w *Worker) data(c *virtq.Chain) error {
 	if stateless {
 		e, err := w.statelessSession(req, r)
 		if err != nil {
-			return err
+			return akOut, err
 		}
-		err = w.dispatch(c, e, req)
+		akOut, err = w.dispatch(c, e, req)
 		w.closeStateless()
-		return err
+		return akOut, err
 	}
 	e, err := w.d.sessions.acquire(req.Header.SessionID)
 	if err != nil {
-		return err
+		return akOut, err
 	}
 	defer e.release()
 	return w.dispatch(c, e, req)
@@ -180,9 +195,12 @@ func sessionView(req *virtiocrypto.DataRequest) {
 }
 
 // dispatch runs the per-service handler of req (in session-mode terms,
-// see sessionView) on session e.
-func (w *Worker) dispatch(c *virtq.Chain, e *entry, req *virtiocrypto.DataRequest) error {
-	var err error
+// see sessionView) on session e. akOut is as for data.
+func (w *Worker) dispatch(c *virtq.Chain, e *entry, req *virtiocrypto.DataRequest) (akOut int, err error) {
+	akOut = -1
+	if req.Header.Opcode.Service() == virtiocrypto.ServiceAkcipher {
+		akOut = 0
+	}
 	// w.op is zero here: it is reset after every request.
 	switch op := req.Header.Opcode; op {
 	case virtiocrypto.OpcodeCipherEncrypt, virtiocrypto.OpcodeCipherDecrypt:
@@ -195,14 +213,14 @@ func (w *Worker) dispatch(c *virtq.Chain, e *entry, req *virtiocrypto.DataReques
 		err = w.digest(c, e, engine.ServiceMAC, req.MAC.SrcDataLen, req.MAC.HashResultLen)
 	case virtiocrypto.OpcodeAEADEncrypt, virtiocrypto.OpcodeAEADDecrypt:
 		err = w.aead(c, e, &req.AEAD, dirOf(op == virtiocrypto.OpcodeAEADEncrypt))
+	case virtiocrypto.OpcodeAkcipherEncrypt, virtiocrypto.OpcodeAkcipherDecrypt,
+		virtiocrypto.OpcodeAkcipherSign, virtiocrypto.OpcodeAkcipherVerify:
+		akOut, err = w.akcipher(c, e, &req.Akcipher, op)
 	default:
-		// AKCIPHER opcodes land here until an AKCIPHER data handler
-		// exists; it takes req.Akcipher, which sessionView fills for the
-		// stateless layout too.
 		err = fmt.Errorf("%w: opcode %v", ErrUnsupportedOp, op)
 	}
 	w.op.Reset() // drop references to guest memory
-	return err
+	return akOut, err
 }
 
 func dirOf(enc bool) engine.Direction {

@@ -154,6 +154,15 @@ func buildConfig(c engine.Capabilities, opts Options) virtiocrypto.Config {
 	for _, a := range c.AEAD {
 		cfg.SetAEAD(virtiocrypto.AEADAlgo(a))
 	}
+	// akcipher_algo (bits 0-31 of the AKCIPHER algorithm ids). The spec
+	// has no curve mask: a curve the engine lacks is NOTSUPP at session
+	// creation.
+	if len(c.AKCipher) > 0 {
+		cfg.SetService(virtiocrypto.ServiceAkcipher)
+	}
+	for _, a := range c.AKCipher {
+		cfg.SetAkcipher(virtiocrypto.AkcipherAlgo(a))
+	}
 	return cfg
 }
 
@@ -206,7 +215,13 @@ func (d *Device) Sessions() *Sessions { return d.sessions }
 // CreateSession validates p with the engine, stores the session and
 // returns its id, or the status to report (ERR, NOTSUPP, NOSPC). It is the
 // common path of the control queue and of vhost-user's CREATE_CRYPTO_SESSION.
+// An AKCIPHER session of an algorithm the config space does not advertise
+// (akcipher_algo) is NOTSUPP without asking the engine.
 func (d *Device) CreateSession(p *engine.SessionParams) (uint64, virtiocrypto.Status) {
+	if p.Service == engine.ServiceAKCipher && !d.cfg.HasAkcipher(virtiocrypto.AkcipherAlgo(p.AK.Alg)) {
+		d.log.Debug("create session refused", "service", p.Service, "akcipher", p.AK.Alg)
+		return 0, virtiocrypto.StatusNotSupp
+	}
 	if err := d.sessions.reserve(); err != nil {
 		return 0, Status(err)
 	}

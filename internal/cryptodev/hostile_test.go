@@ -29,10 +29,16 @@ const (
 )
 
 // kit is a fixed set of sessions created, in this order, on a fresh device,
-// so that their ids (1..8) are the same in every test and fuzz iteration.
+// so that their ids (1..kitSize) are the same in every test and fuzz
+// iteration. rsa and ecdsa are AKCIPHER sessions with published private
+// keys (see akMaterial).
 type kit struct {
 	cbcEnc, cbcDec, sha256, hmac, gcmEnc, gcmDec, chain, gmac uint64
+	rsa, ecdsa                                                uint64
 }
+
+// kitSize is the number of sessions in a kit.
+const kitSize = 10
 
 func newKit(tb testing.TB, dev *Device) kit {
 	tb.Helper()
@@ -58,6 +64,8 @@ func newKit(tb testing.TB, dev *Device) kit {
 			Cipher: engine.AESCBC, CipherKey: bytes.Clone(cbcKey), Direction: engine.Encrypt, MAC: engine.HMACSHA256, AuthKey: k32, DigestLen: 32}),
 		gmac: mk(engine.SessionParams{Service: engine.ServiceCipher, Chained: true, Order: engine.CipherThenHash, HashMode: engine.HashModeAuth,
 			Cipher: engine.NoCipher, MAC: engine.GMACAES, AuthKey: k16, DigestLen: 16}),
+		rsa:   mk(akMaterial().rsaPriv),
+		ecdsa: mk(akMaterial().ecdsaPriv),
 	}
 }
 
@@ -115,7 +123,7 @@ func checkBlob(off int, want []byte) func(t *testing.T, e *qenv, k kit) {
 
 func hostileDataCases() []hostileCase {
 	ok, errSt := virtiocrypto.StatusOK, virtiocrypto.StatusErr
-	return []hostileCase{
+	return append(akHostileDataCases(), []hostileCase{
 		{name: "valid AES-CBC request", used: 1, len: 65, st: ok,
 			build: func(s *scenario, k kit) uint64 { return cbcChain(s, cbcHdr(k)) },
 			check: checkBlob(152, cbcCT)},
@@ -384,13 +392,13 @@ func hostileDataCases() []hostileCase {
 		{name: "control opcode on the data queue", used: 1, len: 65, st: virtiocrypto.StatusNotSupp, build: func(s *scenario, k kit) uint64 {
 			return cbcChain(s, cipherReq(virtiocrypto.OpcodeCipherCreateSession, k.cbcEnc, 16, 64, 64))
 		}},
-		{name: "AKCIPHER opcode on a cipher session", used: 1, len: 65, st: virtiocrypto.StatusNotSupp, build: func(s *scenario, k kit) uint64 {
+		{name: "AKCIPHER opcode on a cipher session", used: 1, len: 1, st: errSt, build: func(s *scenario, k kit) uint64 {
 			r := virtiocrypto.DataRequest{Header: virtiocrypto.DataHeader{Opcode: virtiocrypto.OpcodeAkcipherEncrypt, SessionID: k.cbcEnc},
 				Akcipher: virtiocrypto.AkcipherDataParams{SrcDataLen: 64, DstDataLen: 64}}
 			st := s.w(1)
 			s.chain(s.r(r.Append(nil, 0)), s.r(cbcPT), s.w(64), st)
 			return st.Addr
-		}},
+		}, check: checkBlob(1+72+64, bytes.Repeat([]byte{0xEE}, 64))},
 		{name: "unknown op_type", used: 1, len: 65, st: virtiocrypto.StatusNotSupp, build: func(s *scenario, k kit) uint64 {
 			h := cbcHdr(k)
 			binary.LittleEndian.PutUint32(h[24+40:], 7)
@@ -458,7 +466,7 @@ func hostileDataCases() []hostileCase {
 			s.chain(s.r(r.Append(nil, 0)), s.r(cbcPT), s.w(64), s.w(16), st)
 			return st.Addr
 		}},
-	}
+	}...)
 }
 
 // Builders for control requests.
@@ -500,8 +508,8 @@ func hostileControlCases() []hostileCase {
 			}
 		}
 	}
-	const kitSessions = 8
-	return []hostileCase{
+	const kitSessions = kitSize
+	return append(akHostileControlCases(), []hostileCase{
 		{name: "valid create", used: 1, len: input, st: ok, build: func(s *scenario, k kit) uint64 {
 			return ctrlCreate(s, cbcCreate(), cbcKey)
 		}, check: sessions(kitSessions + 1)},
@@ -541,11 +549,11 @@ func hostileControlCases() []hostileCase {
 			binary.LittleEndian.PutUint32(r, uint32(virtiocrypto.OpcodeAEADEncrypt))
 			return ctrlCreate(s, r, cbcKey)
 		}},
-		{name: "AKCIPHER create", used: 1, len: input, st: notSupp, build: func(s *scenario, k kit) uint64 {
+		{name: "AKCIPHER create with a 16-byte zero key", used: 1, len: input, st: errSt, build: func(s *scenario, k kit) uint64 {
 			r := virtiocrypto.CtrlRequest{Header: virtiocrypto.CtrlHeader{Opcode: virtiocrypto.OpcodeAkcipherCreateSession},
 				Akcipher: virtiocrypto.AkcipherSessionParams{Algo: virtiocrypto.AkcipherRSA, KeyType: virtiocrypto.KeyTypePrivate, KeyLen: 16}}
 			return ctrlCreate(s, r.Append(nil, 0), make([]byte, 16))
-		}},
+		}, check: sessions(kitSessions)},
 		{name: "NESTED hash mode", used: 1, len: input, st: notSupp, build: func(s *scenario, k kit) uint64 {
 			return ctrlCreate(s, ctrlWith(chainP, func(r *virtiocrypto.CtrlRequest) {
 				r.Sym.Chain.HashMode, r.Sym.Chain.MAC = virtiocrypto.HashModeNested, virtiocrypto.MACSessionParams{}
@@ -632,7 +640,7 @@ func hostileControlCases() []hostileCase {
 			s.chain(virtqtest.Desc{Addr: outside, Len: 72}, s.w(16))
 			return 0
 		}},
-	}
+	}...)
 }
 
 // runHostile runs one case on a fresh device and queue, checks the

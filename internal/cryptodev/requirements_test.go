@@ -193,7 +193,9 @@ func TestMUST_SetCryptoServicesFromOfferedServices(t *testing.T) {
 		caps engine.Capabilities
 		want uint32
 	}{
-		{"soft engine", testEngine.Capabilities(), svc(virtiocrypto.ServiceCipher, virtiocrypto.ServiceHash, virtiocrypto.ServiceMAC, virtiocrypto.ServiceAEAD)},
+		{"soft engine", testEngine.Capabilities(), svc(virtiocrypto.ServiceCipher, virtiocrypto.ServiceHash, virtiocrypto.ServiceMAC, virtiocrypto.ServiceAEAD,
+			virtiocrypto.ServiceAkcipher)},
+		{"RSA only", engine.Capabilities{AKCipher: []engine.AKCipherAlg{engine.RSA}}, svc(virtiocrypto.ServiceAkcipher)},
 		{"hash only", engine.Capabilities{Hash: []engine.HashAlg{engine.SHA256}}, svc(virtiocrypto.ServiceHash)},
 		{"cipher and AEAD", engine.Capabilities{Cipher: []engine.CipherAlg{engine.AESCBC}, AEAD: []engine.AEADAlg{engine.AESGCM}, MaxCipherKeyLen: 32},
 			svc(virtiocrypto.ServiceCipher, virtiocrypto.ServiceAEAD)},
@@ -235,11 +237,17 @@ func TestMUST_SetAlgorithmMasksDefinedBitsOnly(t *testing.T) {
 	for _, a := range caps.AEAD {
 		want.SetAEAD(virtiocrypto.AEADAlgo(a))
 	}
+	for _, a := range caps.AKCipher {
+		want.SetAkcipher(virtiocrypto.AkcipherAlgo(a))
+	}
 	if cfg.CipherAlgos != want.CipherAlgos || cfg.HashAlgos != want.HashAlgos || cfg.MACAlgos != want.MACAlgos ||
-		cfg.AEADAlgos != want.AEADAlgos || cfg.AkcipherAlgos != 0 {
-		t.Errorf("masks cipher %#x hash %#x mac %#x aead %#x akcipher %#x, want %#x %#x %#x %#x 0",
+		cfg.AEADAlgos != want.AEADAlgos || cfg.AkcipherAlgos != want.AkcipherAlgos {
+		t.Errorf("masks cipher %#x hash %#x mac %#x aead %#x akcipher %#x, want %#x %#x %#x %#x %#x",
 			cfg.CipherAlgos, cfg.HashAlgos, cfg.MACAlgos, cfg.AEADAlgos, cfg.AkcipherAlgos,
-			want.CipherAlgos, want.HashAlgos, want.MACAlgos, want.AEADAlgos)
+			want.CipherAlgos, want.HashAlgos, want.MACAlgos, want.AEADAlgos, want.AkcipherAlgos)
+	}
+	if cfg.AkcipherAlgos == 0 {
+		t.Error("the soft engine advertises no AKCIPHER algorithm")
 	}
 	defined := func(mask uint64, known []uint32) {
 		t.Helper()
@@ -268,6 +276,10 @@ func TestMUST_SetAlgorithmMasksDefinedBitsOnly(t *testing.T) {
 			for _, x := range v {
 				out = append(out, uint32(x))
 			}
+		case []virtiocrypto.AkcipherAlgo:
+			for _, x := range v {
+				out = append(out, uint32(x))
+			}
 		}
 		return out
 	}
@@ -275,6 +287,7 @@ func TestMUST_SetAlgorithmMasksDefinedBitsOnly(t *testing.T) {
 	defined(uint64(cfg.HashAlgos), conv(virtiocrypto.KnownHashes()))
 	defined(cfg.MACAlgos, conv(virtiocrypto.KnownMACs()))
 	defined(uint64(cfg.AEADAlgos), conv(virtiocrypto.KnownAEADs()))
+	defined(uint64(cfg.AkcipherAlgos), conv(virtiocrypto.KnownAkciphers()))
 
 	// Every algorithm, advertised or not (plus undefined ids): a session of a
 	// valid shape is created exactly when the mask has its bit.
@@ -325,6 +338,17 @@ func TestMUST_SetAlgorithmMasksDefinedBitsOnly(t *testing.T) {
 			p.CipherKey, p.DigestLen = seqBytes(sh.KeyLens[0]), sh.Tags[len(sh.Tags)-1]
 		}
 		try(a.String(), cfg.HasAEAD(a), p)
+	}
+	// AKCIPHER, with published keys (an RSA public key, the RFC 6979
+	// P-256 private key); undefined ids with the RSA key.
+	m := akMaterial()
+	for _, a := range append(virtiocrypto.KnownAkciphers(), 3, 31, 32, 0xFFFFFFFF) {
+		p := m.rsaPub
+		if virtiocrypto.AkcipherAlgo(a) == virtiocrypto.AkcipherECDSA {
+			p = m.ecdsaPriv
+		}
+		p.AK.Alg = engine.AKCipherAlg(a)
+		try(a.String(), cfg.HasAkcipher(a), p)
 	}
 }
 
@@ -525,12 +549,32 @@ func TestMUST_CreateSessionStatus(t *testing.T) {
 			g.destroy(cryptodevtest.DestroyOpcode(&tc.p), id)
 		}
 	}
-	// The AKCIPHER service and unknown opcodes: NOTSUPP.
-	ak := virtiocrypto.CtrlRequest{Header: virtiocrypto.CtrlHeader{Opcode: virtiocrypto.OpcodeAkcipherCreateSession},
-		Akcipher: virtiocrypto.AkcipherSessionParams{Algo: virtiocrypto.AkcipherRSA, KeyType: virtiocrypto.KeyTypePublic, KeyLen: 8}}
-	_, st := g.create(ak, make([]byte, 8))
-	wantStatus(t, "AKCIPHER create", st, virtiocrypto.StatusNotSupp)
-	_, st = g.create(virtiocrypto.CtrlRequest{Header: virtiocrypto.CtrlHeader{Opcode: virtiocrypto.MakeOpcode(virtiocrypto.ServiceHash, 0x0A)}})
+	// AKCIPHER: a published key is OK; an 8-byte zero "key" is ERR; an
+	// unknown algorithm, padding, hash or curve is NOTSUPP.
+	m := akMaterial()
+	withAK := func(p engine.SessionParams, f func(*engine.AKCipherParams)) engine.SessionParams { f(&p.AK); return p }
+	for _, tc := range []struct {
+		name string
+		p    engine.SessionParams
+		want virtiocrypto.Status
+	}{
+		{"RSA-2048 public key", m.rsaPub, virtiocrypto.StatusOK},
+		{"RSA-2048 private key", m.rsaPriv, virtiocrypto.StatusOK},
+		{"ECDSA P-256 private key", m.ecdsaPriv, virtiocrypto.StatusOK},
+		{"RSA key of 8 zero bytes", withAK(m.rsaPub, func(a *engine.AKCipherParams) { a.Key = make([]byte, 8) }), virtiocrypto.StatusErr},
+		{"unknown akcipher algorithm", withAK(m.rsaPub, func(a *engine.AKCipherParams) { a.Alg = 9 }), virtiocrypto.StatusNotSupp},
+		{"unknown RSA padding", withAK(m.rsaPub, func(a *engine.AKCipherParams) { a.Padding = 2 }), virtiocrypto.StatusNotSupp},
+		{"unknown RSA hash", withAK(m.rsaPub, func(a *engine.AKCipherParams) { a.Hash = 10 }), virtiocrypto.StatusNotSupp},
+		{"unknown curve", withAK(m.ecdsaPriv, func(a *engine.AKCipherParams) { a.Curve = 6 }), virtiocrypto.StatusNotSupp},
+	} {
+		req, keys := cryptodevtest.SessionRequest(&tc.p)
+		id, st := g.create(req, keys...)
+		wantStatus(t, tc.name, st, tc.want)
+		if st == virtiocrypto.StatusOK {
+			wantStatus(t, tc.name+" destroy", g.destroy(virtiocrypto.OpcodeAkcipherDestroySession, id), virtiocrypto.StatusOK)
+		}
+	}
+	_, st := g.create(virtiocrypto.CtrlRequest{Header: virtiocrypto.CtrlHeader{Opcode: virtiocrypto.MakeOpcode(virtiocrypto.ServiceHash, 0x0A)}})
 	wantStatus(t, "unknown control opcode", st, virtiocrypto.StatusNotSupp)
 }
 
@@ -721,17 +765,22 @@ func dataStatuses(t *testing.T, v *enginetest.Vector, errReq func(id uint64) (vi
 	id := g.mustCreate(p)
 	op := v.Op(nil, nil)
 	// NOTSUPP: an operation the device does not support (an unknown
-	// opcode of the same service, an AKCIPHER opcode).
-	for _, opc := range []virtiocrypto.Opcode{virtiocrypto.MakeOpcode(virtiocrypto.Service(p.Service), 0x42), virtiocrypto.OpcodeAkcipherSign} {
+	// opcode of the same service).
+	for _, opc := range []virtiocrypto.Opcode{virtiocrypto.MakeOpcode(virtiocrypto.Service(p.Service), 0x42)} {
 		dr, readable, writable := cryptodevtest.DataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
 		dr.Header.Opcode = opc
 		_, st, _ := g.do(dr, readable, writable...)
 		wantStatus(t, fmt.Sprintf("opcode %v", opc), st, virtiocrypto.StatusNotSupp)
 	}
-	// ERR: a failure not mentioned above.
+	// ERR: a failure not mentioned above; an AKCIPHER opcode on this
+	// session is one (an op that does not match its session's service).
 	dr, readable, writable := errReq(id)
 	_, st, _ := g.do(dr, readable, writable...)
 	wantStatus(t, "bad request", st, virtiocrypto.StatusErr)
+	dr, readable, writable = cryptodevtest.DataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
+	dr.Header.Opcode = virtiocrypto.OpcodeAkcipherSign
+	_, st, _ = g.do(dr, readable, writable...)
+	wantStatus(t, "AKCIPHER_SIGN on the session", st, virtiocrypto.StatusErr)
 	// INVSESS: the session id is invalid.
 	g.destroy(cryptodevtest.DestroyOpcode(&p), id)
 	dr, readable, writable = cryptodevtest.DataRequest(id, &p, &op, v.DstLen(), v.DigestLen())
@@ -1073,29 +1122,32 @@ func TestMUST_AEADSetStatus(t *testing.T) {
 	// BADMSG: TestMUST_AEADDecryptVerifies.
 }
 
-// ---- AKCIPHER and IPsec: not offered ----
+// ---- AKCIPHER not offered, and IPsec ----
 
-// "If the VIRTIO_CRYPTO_F_AKCIPHER_STATELESS_MODE feature bit is
-// negotiated, the device MUST parse the
-// virtio_crypto_akcipher_data_vlf_stateless ...", "The device MUST copy the
-// result of cryptographic operation in the dst_data[]." and the AKCIPHER
-// status list.
-//
-// Not offered: the AKCIPHER service bit and akcipher_algo are 0, no
+// The AKCIPHER requirements on a device whose engine offers no AKCIPHER
+// algorithm (the AKCIPHER requirements on the soft engine's device are in
+// akcipher_test.go): the AKCIPHER service bit and akcipher_algo are 0, no
 // feature bit is offered, AKCIPHER sessions are refused with NOTSUPP, and
 // AKCIPHER requests get INVSESS (no such session can exist) or NOTSUPP (on
-// a session of another service).
+// a session of another service: the device does not know the operation).
 func TestMUST_AkcipherNotOffered(t *testing.T) {
-	g := defaultRig(t)
+	caps := testEngine.Capabilities()
+	caps.AKCipher, caps.Curves = nil, nil
+	dev, err := New(capEngine{testEngine, caps}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newRigDev(t, dev, virtqtest.Config{Size: 256})
 	cfg := g.dev.Config()
 	if cfg.HasService(virtiocrypto.ServiceAkcipher) || cfg.AkcipherAlgos != 0 || g.dev.Features() != 0 {
 		t.Fatalf("AKCIPHER advertised: services %#x akcipher_algo %#x features %#x", cfg.Services, cfg.AkcipherAlgos, g.dev.Features())
 	}
-	for _, a := range virtiocrypto.KnownAkciphers() {
-		ak := virtiocrypto.CtrlRequest{Header: virtiocrypto.CtrlHeader{Opcode: virtiocrypto.OpcodeAkcipherCreateSession},
-			Akcipher: virtiocrypto.AkcipherSessionParams{Algo: a, KeyType: virtiocrypto.KeyTypePrivate, KeyLen: 4}}
-		_, st := g.create(ak, []byte{1, 2, 3, 4})
-		wantStatus(t, fmt.Sprintf("create %v", a), st, virtiocrypto.StatusNotSupp)
+	// Even with published keys the engine would accept.
+	m := akMaterial()
+	for _, p := range []engine.SessionParams{m.rsaPub, m.rsaPriv, m.ecdsaPriv} {
+		req, keys := cryptodevtest.SessionRequest(&p)
+		_, st := g.create(req, keys...)
+		wantStatus(t, fmt.Sprintf("create %v", p.AK.Alg), st, virtiocrypto.StatusNotSupp)
 	}
 	wantStatus(t, "AKCIPHER destroy", g.destroy(virtiocrypto.OpcodeAkcipherDestroySession, 1), virtiocrypto.StatusErr)
 	cbc := g.mustCreate(cbcParams(engine.Encrypt))

@@ -24,7 +24,7 @@ import (
 // REVISION_1 and the stateless bits of CIPHER, HASH, MAC and AEAD.
 var rev1All = virtiocrypto.FeatureRevision1.Mask() | virtiocrypto.FeatureCipherStatelessMode.Mask() |
 	virtiocrypto.FeatureHashStatelessMode.Mask() | virtiocrypto.FeatureMACStatelessMode.Mask() |
-	virtiocrypto.FeatureAEADStatelessMode.Mask()
+	virtiocrypto.FeatureAEADStatelessMode.Mask() | virtiocrypto.FeatureAkcipherStatelessMode.Mask()
 
 // rev1Rig is a rig over a Revision1 device that negotiated features.
 func rev1Rig(t *testing.T, features uint64, opts Options) *rig {
@@ -92,12 +92,11 @@ func TestMUST_StatelessFeaturesRequireRevision1(t *testing.T) {
 	}
 	g := newRig(t, Options{Revision1: true}, virtqtest.Config{Size: 16})
 	if f := g.dev.Features(); f != rev1All {
-		t.Fatalf("offers %#x, want %#x (AKCIPHER is not advertised)", f, rev1All)
+		t.Fatalf("offers %#x, want %#x", f, rev1All)
 	}
 	for _, bad := range []uint64{
 		virtiocrypto.FeatureCipherStatelessMode.Mask(),
 		rev1All &^ virtiocrypto.FeatureRevision1.Mask(),
-		virtiocrypto.FeatureRevision1.Mask() | virtiocrypto.FeatureAkcipherStatelessMode.Mask(), // not offered
 		virtiocrypto.FeatureRevision1.Mask() | 1<<6,
 	} {
 		if err := g.dev.SetFeatures(bad); !errors.Is(err, ErrFeatures) {
@@ -455,7 +454,7 @@ func runHostileRev1(t *testing.T, c hostileCase) {
 	if e.w.tmp.s != nil {
 		t.Error("temporary session kept after the batch")
 	}
-	if n := dev.Sessions().Len(); n != 8 {
+	if n := dev.Sessions().Len(); n != kitSize {
 		t.Errorf("%d sessions, want the kit's 8", n)
 	}
 	e.goodStateless()
@@ -506,8 +505,8 @@ func fuzzRevision1(t *testing.T, b []byte) {
 	if e.w.tmp.s != nil {
 		t.Fatal("temporary session kept after the batch")
 	}
-	if n := dev.Sessions().Len(); n != 8 {
-		t.Fatalf("%d sessions after data requests, want 8", n)
+	if n := dev.Sessions().Len(); n != kitSize {
+		t.Fatalf("%d sessions after data requests, want %d", n, kitSize)
 	}
 	next.goodStateless()
 }
@@ -625,8 +624,8 @@ func fuzzRevision1Control(t *testing.T, b []byte) {
 	s := decodeScenario(b, hostileQueueSize)
 	next := runChecked(t, e, &s)
 	assertArenaWiped(t, e.w)
-	if n := dev.Sessions().Len(); n < 8-len(s.heads) || n > 8+len(s.heads) {
-		t.Fatalf("%d sessions after %d control requests on 8", n, len(s.heads))
+	if n := dev.Sessions().Len(); n < kitSize-len(s.heads) || n > kitSize+len(s.heads) {
+		t.Fatalf("%d sessions after %d control requests on %d", n, len(s.heads), kitSize)
 	}
 	next.goodControlRev1()
 }

@@ -40,6 +40,12 @@ func newRig(t testing.TB, opts Options, cfg virtqtest.Config) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newRigDev(t, dev, cfg)
+}
+
+// newRigDev is newRig over a device built by the caller.
+func newRigDev(t testing.TB, dev *Device, cfg virtqtest.Config) *rig {
+	t.Helper()
 	t.Cleanup(dev.Close)
 	g := &rig{t: t, dev: dev, ctrlW: dev.NewWorker(), dataW: dev.NewWorker()}
 	if cfg.MemSize == 0 {

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"slices"
 	"syscall"
 	"time"
 
@@ -170,7 +171,9 @@ func Listen(path string) (*net.UnixListener, error) {
 }
 
 // PrintAlgorithms writes every service and algorithm the named engine
-// supports, one per line, as "SERVICE NAME (ID)".
+// supports, one per line, as "SERVICE NAME (ID)" (asymmetric algorithms as
+// "AKCIPHER NAME (ID)", then the ECDSA curves as "ECDSA curve NAME (ID)"),
+// then the key length limits.
 func PrintAlgorithms(w io.Writer, engineName string) error {
 	eng, err := NewEngine(engineName)
 	if err != nil {
@@ -190,6 +193,45 @@ func PrintAlgorithms(w io.Writer, engineName string) error {
 	for _, a := range c.AEAD {
 		fmt.Fprintf(w, "AEAD %s (%d)\n", a, a)
 	}
+	for _, a := range c.AKCipher {
+		fmt.Fprintf(w, "AKCIPHER %s (%d)\n", akName(a), a)
+	}
+	if slices.Contains(c.AKCipher, engine.ECDSA) {
+		for _, cv := range c.Curves {
+			fmt.Fprintf(w, "ECDSA curve %s (%d)\n", curveName(cv), cv)
+		}
+	}
 	fmt.Fprintf(w, "max cipher key %d bytes, max auth key %d bytes\n", c.MaxCipherKeyLen, c.MaxAuthKeyLen)
+	if len(c.AKCipher) > 0 {
+		fmt.Fprintf(w, "max akcipher key %d bytes\n", cryptodev.MaxAkcipherKeyLen)
+	}
 	return nil
+}
+
+// akName names an asymmetric algorithm as the spec's table does.
+func akName(a engine.AKCipherAlg) string {
+	switch a {
+	case engine.RSA:
+		return "RSA"
+	case engine.ECDSA:
+		return "ECDSA"
+	}
+	return fmt.Sprintf("unknown(%d)", uint32(a))
+}
+
+// curveName names a VIRTIO_CRYPTO_CURVE_* value.
+func curveName(c engine.Curve) string {
+	switch c {
+	case engine.CurveP192:
+		return "NIST-P192"
+	case engine.CurveP224:
+		return "NIST-P224"
+	case engine.CurveP256:
+		return "NIST-P256"
+	case engine.CurveP384:
+		return "NIST-P384"
+	case engine.CurveP521:
+		return "NIST-P521"
+	}
+	return fmt.Sprintf("unknown(%d)", uint32(c))
 }

@@ -173,7 +173,8 @@ func TestPrintAlgorithms(t *testing.T) {
 	if err := PrintAlgorithms(&b, "soft"); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"CIPHER AES-CBC (3)", "HASH SHA-256 (4)", "MAC HMAC-SHA-256 (4)", "AEAD AES-GCM (1)", "CIPHER ZUC-EEA3 (14)"} {
+	for _, want := range []string{"CIPHER AES-CBC (3)", "HASH SHA-256 (4)", "MAC HMAC-SHA-256 (4)", "AEAD AES-GCM (1)", "CIPHER ZUC-EEA3 (14)",
+		"AKCIPHER RSA (1)", "AKCIPHER ECDSA (2)", "ECDSA curve NIST-P256 (3)", "ECDSA curve NIST-P521 (5)", "max akcipher key 16384 bytes"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, b.String())
 		}

@@ -10,7 +10,11 @@
 //     byte order, decoded and encoded with explicit length checks. That
 //     includes the three layouts QEMU has used for CREATE_CRYPTO_SESSION
 //     (≤ 7.0, 7.1–8.0: 632 bytes; ≥ 8.1: 1072 bytes), told apart by size and,
-//     for the two 632-byte ones, by the padding byte at offset 36.
+//     for the two 632-byte ones, by the padding byte at offset 36. Only the
+//     1072-byte layout carries AKCIPHER sessions (op_code 0x404,
+//     CryptoDevBackendAsymSessionInfo and up to 1024 key bytes); those are
+//     created like the control queue's, and the older layouts answer
+//     NOTSUPP for them.
 //   - The socket (socket.go): recvmsg/sendmsg with SCM_RIGHTS and
 //     MSG_CMSG_CLOEXEC. Every received descriptor that a handler does not keep
 //     is closed, on every path.
@@ -21,11 +25,12 @@
 //     closed with it.
 //   - The frontend (frontend.go, frontring.go): memfd guest memory shared with
 //     SET_MEM_TABLE, split rings built in it, kick and call eventfds, helpers
-//     to submit descriptor chains and collect completions (the buffer arena
+//     to submit descriptor chains and collect completions (Call: one request
+//     and its used length) (the buffer arena
 //     of a queue is reused as a ring, so a driver can keep requests in
 //     flight indefinitely; used buffer notifications can be turned off for
-//     a polling driver), crypto session messages in all three layouts, and
-//     GET_CONFIG.
+//     a polling driver), crypto session messages in all three layouts
+//     (CipherSession, AkcipherSession), and GET_CONFIG.
 //
 // # Modes
 //

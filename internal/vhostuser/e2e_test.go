@@ -117,11 +117,17 @@ func TestCryptodevModeEndToEnd(t *testing.T) {
 		if id, err := f.CreateSession(s); err != nil || id != -int64(virtiocrypto.StatusErr) {
 			t.Errorf("key_len 65: id %d, err %v", id, err)
 		}
-		// Asymmetric session (QEMU ≥ 8.1 layout): NOTSUPP.
+		// Asymmetric session (QEMU ≥ 8.1 layout) of an undefined
+		// algorithm: NOTSUPP; of an undefined key type: ERR. (The
+		// AKCIPHER tests in akcipher_e2e_test.go create real ones.)
 		a := &CreateSession{Layout: LayoutQEMU81, OpCode: uint64(virtiocrypto.OpcodeAkcipherCreateSession)}
-		a.Asym.Algo, a.Asym.KeyLen = uint32(virtiocrypto.AkcipherRSA), 3
+		a.Asym.Algo, a.Asym.KeyType, a.Asym.KeyLen = 3, uint32(virtiocrypto.KeyTypePrivate), 3
 		if id, err := f.CreateSession(a); err != nil || id != -int64(virtiocrypto.StatusNotSupp) {
-			t.Errorf("akcipher: id %d, err %v; want -%d", id, err, virtiocrypto.StatusNotSupp)
+			t.Errorf("akcipher algo 3: id %d, err %v; want -%d", id, err, virtiocrypto.StatusNotSupp)
+		}
+		a.Asym.Algo, a.Asym.KeyType = uint32(virtiocrypto.AkcipherRSA), 0
+		if id, err := f.CreateSession(a); err != nil || id != -int64(virtiocrypto.StatusErr) {
+			t.Errorf("akcipher key type 0: id %d, err %v; want -%d", id, err, virtiocrypto.StatusErr)
 		}
 		// Hash session opcode in the ≥ 8.1 layout: NOTSUPP.
 		h := &CreateSession{Layout: LayoutQEMU81, OpCode: uint64(virtiocrypto.OpcodeHashCreateSession)}

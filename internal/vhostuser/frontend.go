@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"vcrypto/internal/engine"
 	"vcrypto/internal/virtiocrypto"
 )
 
@@ -677,5 +678,28 @@ func CipherSession(l SessionLayout, alg virtiocrypto.CipherAlgo, dir virtiocrypt
 	s.Sym.OpType = uint8(virtiocrypto.SymOpCipher)
 	s.Sym.Direction = uint8(dir)
 	copy(s.Sym.Key[:], key)
+	return s, nil
+}
+
+// AkcipherSession returns a CREATE_CRYPTO_SESSION request for the AKCIPHER
+// session p in the QEMU ≥ 8.1 layout (the only one that carries asymmetric
+// sessions), as QEMU builds it from a guest's AKCIPHER_CREATE_SESSION:
+// op_code 0x404, CryptoDevBackendAsymSessionInfo {algo, keytype, keylen,
+// u} and the key bytes in u.asym.key. u holds rsa.padding_algo and
+// rsa.hash_algo for RSA, ecdsa.curve_id for ECDSA (see AsymSessionInfo).
+func AkcipherSession(p *engine.AKCipherParams) (*CreateSession, error) {
+	if len(p.Key) > AsymKeyMax {
+		return nil, fmt.Errorf("%w: %d-byte asymmetric key (at most %d)", ErrInvalidArg, len(p.Key), AsymKeyMax)
+	}
+	s := &CreateSession{Layout: LayoutQEMU81, OpCode: uint64(virtiocrypto.OpcodeAkcipherCreateSession)}
+	a := &s.Asym
+	a.Algo, a.KeyType, a.KeyLen = uint32(p.Alg), uint32(p.KeyType), uint32(len(p.Key))
+	switch p.Alg {
+	case engine.ECDSA:
+		a.PaddingAlgo = uint32(p.Curve)
+	default:
+		a.PaddingAlgo, a.HashAlgo = uint32(p.Padding), uint32(p.Hash)
+	}
+	copy(a.Key[:], p.Key)
 	return s, nil
 }

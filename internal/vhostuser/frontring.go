@@ -390,6 +390,41 @@ func (q *FrontendQueue) Submit(readable [][]byte, writableLens []int) (uint16, e
 	return h, err
 }
 
+// Call submits one request and waits for its completion: the readable
+// buffers and writable lengths as for Submit, except that empty buffers
+// and zero lengths are left out (so that a request's optional parts, such
+// as an empty IV or an AKCIPHER verify's missing dst, can be passed as
+// they are). The queue must have no other chain in flight. It returns the
+// used length and the chain's writable bytes (the status is the last one).
+func (q *FrontendQueue) Call(readable [][]byte, writableLens []int) (Completion, error) {
+	if q.inflight != 0 {
+		return Completion{}, fmt.Errorf("%w: queue %d has %d chains in flight", ErrInvalidArg, q.index, q.inflight)
+	}
+	var r [][]byte
+	for _, b := range readable {
+		if len(b) > 0 {
+			r = append(r, b)
+		}
+	}
+	var w []int
+	for _, n := range writableLens {
+		if n > 0 {
+			w = append(w, n)
+		}
+	}
+	if _, err := q.Submit(r, w); err != nil {
+		return Completion{}, err
+	}
+	cs, err := q.WaitAll(1)
+	if err != nil {
+		return Completion{}, err
+	}
+	if len(cs) != 1 {
+		return Completion{}, fmt.Errorf("%w: %d completions for one request", ErrBadReply, len(cs))
+	}
+	return cs[0], nil
+}
+
 func (q *FrontendQueue) usedIdx() uint16 {
 	v, _ := guestmem.LoadU16Acquire(q.mem, q.usedOff+2)
 	return v

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"vcrypto/internal/cryptodev"
+	"vcrypto/internal/engine"
 	"vcrypto/internal/virtio"
 	"vcrypto/internal/virtiocrypto"
 )
@@ -67,6 +68,22 @@ func FuzzCreateSession(f *testing.F) {
 	f.Add(true, s.Append(nil))
 	s, _ = CipherSession(LayoutQEMU70, virtiocrypto.CipherAESCBC, virtiocrypto.OpDecrypt, sp80038aKey)
 	f.Add(false, s.Append(nil))
+	// AKCIPHER sessions as QEMU ≥ 8.1 forwards them: RSA PKCS#1 with
+	// SHA-256 and a public key, ECDSA P-256 with a private key, a raw RSA
+	// session, and one with key_len past the 1024-byte array.
+	for _, p := range []engine.AKCipherParams{
+		{Alg: engine.RSA, KeyType: engine.KeyPublic, Padding: engine.RSAPKCS1Padding, Hash: engine.RSASHA256, Key: bytes.Repeat([]byte{0x30}, 270)},
+		{Alg: engine.ECDSA, KeyType: engine.KeyPrivate, Curve: engine.CurveP256, Key: bytes.Repeat([]byte{0x04}, 121)},
+		{Alg: engine.RSA, KeyType: engine.KeyPrivate, Key: bytes.Repeat([]byte{0x02}, 1024)},
+	} {
+		a, err := AkcipherSession(&p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(true, a.Append(nil))
+		a.Asym.KeyLen = AsymKeyMax + 1
+		f.Add(true, a.Append(nil))
+	}
 	f.Fuzz(func(t *testing.T, big bool, data []byte) {
 		n := SessionSizeLegacy
 		if big {
@@ -83,7 +100,25 @@ func FuzzCreateSession(f *testing.F) {
 			t.Fatalf("decode(encode(x)) != x: %v", err)
 		}
 		if p, err := x.SessionParams(); err == nil {
-			if len(p.CipherKey) > SymKeyMax || len(p.AuthKey) > SymAuthKeyMax || p.Service != 0 {
+			switch {
+			case x.IsAsym():
+				a := &x.Asym
+				if p.Service != engine.ServiceAKCipher || len(p.AK.Key) != int(a.KeyLen) || len(p.AK.Key) > AsymKeyMax ||
+					(len(p.AK.Key) > 0 && &p.AK.Key[0] != &x.Asym.Key[0]) ||
+					uint32(p.AK.Alg) != a.Algo || uint32(p.AK.KeyType) != a.KeyType || p.CipherKey != nil || p.AuthKey != nil {
+					t.Fatalf("asym params %+v", p)
+				}
+				switch p.AK.Alg {
+				case engine.RSA:
+					if uint32(p.AK.Padding) != a.PaddingAlgo || uint32(p.AK.Hash) != a.HashAlgo || p.AK.Curve != 0 {
+						t.Fatalf("RSA params %+v", p.AK)
+					}
+				case engine.ECDSA:
+					if uint32(p.AK.Curve) != a.PaddingAlgo || p.AK.Padding != 0 || p.AK.Hash != 0 {
+						t.Fatalf("ECDSA params %+v", p.AK)
+					}
+				}
+			case len(p.CipherKey) > SymKeyMax || len(p.AuthKey) > SymAuthKeyMax || p.Service != 0 || p.AK.Key != nil:
 				t.Fatalf("params %+v", p)
 			}
 		} else if st := cryptodev.Status(err); st == virtiocrypto.StatusOK {
@@ -123,6 +158,12 @@ func backendSeed(mode Mode) []byte {
 	if mode == ModeCryptodev {
 		s, _ := CipherSession(LayoutQEMU71, virtiocrypto.CipherAESCBC, virtiocrypto.OpEncrypt, sp80038aKey)
 		m(ReqCreateCryptoSession, s.Append(nil))
+		// An AKCIPHER session as QEMU ≥ 8.1 forwards it: ECDSA P-256 with
+		// the RFC 6979 A.2.5 key (SEC 1 public point).
+		point := unhex("0460fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6" +
+			"7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299")
+		a, _ := AkcipherSession(&engine.AKCipherParams{Alg: engine.ECDSA, KeyType: engine.KeyPublic, Curve: engine.CurveP256, Key: point})
+		m(ReqCreateCryptoSession, a.Append(nil))
 	} else {
 		m(ReqGetConfig, ConfigPayload{Size: virtiocrypto.ConfigSize}.Append(nil))
 	}

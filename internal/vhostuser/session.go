@@ -95,16 +95,23 @@ type SymSessionInfo struct {
 	AuthKey       [SymAuthKeyMax]byte
 }
 
-// AsymSessionInfo is CryptoDevBackendAsymSessionInfo (RSA parameters) plus
-// the key array of the LayoutQEMU81 asym branch.
+// AsymSessionInfo is CryptoDevBackendAsymSessionInfo plus the key array of
+// the LayoutQEMU81 asym branch. Its parameter union u starts with
+// u.rsa.padding_algo and u.rsa.hash_algo; for ECDSA the union's first word
+// is u.ecdsa.curve_id (QEMU's CryptoDevBackendEcdsaPara, as in the virtio
+// union of struct virtio_crypto_akcipher_create_session_flf), so Curve
+// returns PaddingAlgo.
 type AsymSessionInfo struct {
 	Algo        uint32 // VIRTIO_CRYPTO_AKCIPHER_*
-	KeyType     uint32
+	KeyType     uint32 // VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_*
 	KeyLen      uint32
-	PaddingAlgo uint32 // u.rsa.padding_algo
+	PaddingAlgo uint32 // u.rsa.padding_algo, or u.ecdsa.curve_id
 	HashAlgo    uint32 // u.rsa.hash_algo
 	Key         [AsymKeyMax]byte
 }
+
+// Curve returns u.ecdsa.curve_id of an ECDSA session.
+func (a *AsymSessionInfo) Curve() uint32 { return a.PaddingAlgo }
 
 // CreateSession is a decoded CREATE_CRYPTO_SESSION payload.
 type CreateSession struct {
@@ -284,17 +291,18 @@ func ParseSessionReply(b []byte, l SessionLayout) (int64, error) {
 	return int64(ne.Uint64(b[SessionIDOffset(l):])), nil
 }
 
-// SessionParams translates a symmetric session request into engine terms,
-// the same way the control queue does (INTERPRETATIONS.md "Chaining"). The
-// key slices alias s, which must stay unchanged until the session is
-// created. Errors wrap cryptodev.ErrUnsupportedOp (asymmetric sessions,
-// opcodes other than CIPHER_CREATE_SESSION, op_type NONE, NESTED hash mode)
-// or cryptodev.ErrMalformed (keys longer than their arrays, undefined
-// op_type or hash mode); cryptodev.Status maps them to a status.
+// SessionParams translates a session request into engine terms, the same
+// way the control queue does (INTERPRETATIONS.md "Chaining";
+// cryptodev.AkcipherParams for AKCIPHER sessions, which only LayoutQEMU81
+// can carry). The key slices alias s, which must stay unchanged until the
+// session is created. Errors wrap cryptodev.ErrUnsupportedOp (opcodes
+// other than CIPHER_ and AKCIPHER_CREATE_SESSION, op_type NONE, NESTED hash
+// mode) or cryptodev.ErrMalformed (keys longer than their arrays, undefined
+// op_type, hash mode or key type); cryptodev.Status maps them to a status.
 func (s *CreateSession) SessionParams() (engine.SessionParams, error) {
 	var p engine.SessionParams
 	if s.IsAsym() {
-		return p, fmt.Errorf("%w: asymmetric sessions over vhost-user", cryptodev.ErrUnsupportedOp)
+		return s.asymParams()
 	}
 	if s.OpCode != uint64(virtiocrypto.OpcodeCipherCreateSession) {
 		return p, fmt.Errorf("%w: session opcode %#x", cryptodev.ErrUnsupportedOp, s.OpCode)
@@ -336,6 +344,31 @@ func (s *CreateSession) SessionParams() (engine.SessionParams, error) {
 	default:
 		return p, fmt.Errorf("%w: symmetric op_type %d", cryptodev.ErrMalformed, y.OpType)
 	}
+	return p, nil
+}
+
+// asymParams translates the asym branch of a LayoutQEMU81 request
+// (QEMU hw/virtio/vhost-user.c vhost_user_crypto_create_session copies
+// CryptoDevBackendAsymSessionInfo and then keylen key bytes into
+// u.asym.key, refusing keys longer than the array).
+func (s *CreateSession) asymParams() (engine.SessionParams, error) {
+	p := engine.SessionParams{Service: engine.ServiceAKCipher}
+	a := &s.Asym
+	if a.KeyLen > AsymKeyMax {
+		return p, fmt.Errorf("%w: asymmetric key of %d bytes (array of %d)", cryptodev.ErrMalformed, a.KeyLen, AsymKeyMax)
+	}
+	flf := virtiocrypto.AkcipherSessionParams{Algo: virtiocrypto.AkcipherAlgo(a.Algo), KeyType: virtiocrypto.KeyType(a.KeyType), KeyLen: a.KeyLen}
+	switch flf.Algo {
+	case virtiocrypto.AkcipherRSA:
+		flf.RSA = virtiocrypto.RSAParams{Padding: virtiocrypto.RSAPadding(a.PaddingAlgo), Hash: virtiocrypto.RSAHash(a.HashAlgo)}
+	case virtiocrypto.AkcipherECDSA:
+		flf.ECDSA = virtiocrypto.ECDSAParams{Curve: virtiocrypto.Curve(a.Curve())}
+	}
+	var err error
+	if p.AK, err = cryptodev.AkcipherParams(&flf); err != nil {
+		return p, err
+	}
+	p.AK.Key = a.Key[:a.KeyLen]
 	return p, nil
 }
 

@@ -178,8 +178,39 @@ func TestSessionLayoutOffsets(t *testing.T) {
 		if a.Algo != 1 || a.KeyType != 2 || a.KeyLen != 600 || a.PaddingAlgo != 1 || a.HashAlgo != 1 || a.Key[599] != byte(599%256) || a.Key[600] != 0 {
 			t.Fatalf("%+v", a)
 		}
-		if _, err := s.SessionParams(); !errors.Is(err, cryptodev.ErrUnsupportedOp) || cryptodev.Status(err) != virtiocrypto.StatusNotSupp {
-			t.Fatalf("asym params: %v", err)
+		p, err := s.SessionParams()
+		if err != nil || p.Service != engine.ServiceAKCipher || p.AK.Alg != engine.RSA || p.AK.KeyType != engine.KeyPrivate ||
+			p.AK.Padding != engine.RSAPKCS1Padding || p.AK.Hash != engine.RSAMD2 || p.AK.Curve != 0 || !bytes.Equal(p.AK.Key, b[40:640]) {
+			t.Fatalf("asym params %+v, %v", p.AK, err)
+		}
+		// ECDSA: curve_id is the union's first word.
+		e := s
+		e.Asym.Algo, e.Asym.PaddingAlgo, e.Asym.HashAlgo = uint32(virtiocrypto.AkcipherECDSA), uint32(virtiocrypto.CurveNISTP384), 0
+		if p, err := e.SessionParams(); err != nil || p.AK.Alg != engine.ECDSA || p.AK.Curve != engine.CurveP384 || p.AK.Padding != 0 {
+			t.Fatalf("ECDSA params %+v, %v", p.AK, err)
+		}
+		// Refusals: key_len past the array (ERR), an undefined key type
+		// (ERR), an unknown algorithm (passed on: the engine says NOTSUPP),
+		// and the AKCIPHER opcode in the 632-byte layouts, which have no
+		// room for an asymmetric session (NOTSUPP).
+		bad := s
+		bad.Asym.KeyLen = AsymKeyMax + 1
+		if _, err := bad.SessionParams(); !errors.Is(err, cryptodev.ErrMalformed) || cryptodev.Status(err) != virtiocrypto.StatusErr {
+			t.Errorf("key_len %d: %v", bad.Asym.KeyLen, err)
+		}
+		bad = s
+		bad.Asym.KeyType = 3
+		if _, err := bad.SessionParams(); cryptodev.Status(err) != virtiocrypto.StatusErr {
+			t.Errorf("key type 3: %v", err)
+		}
+		bad = s
+		bad.Asym.Algo = 9
+		if p, err := bad.SessionParams(); err != nil || p.AK.Alg != 9 {
+			t.Errorf("algo 9: %+v %v", p.AK, err)
+		}
+		old := CreateSession{Layout: LayoutQEMU70, OpCode: uint64(virtiocrypto.OpcodeAkcipherCreateSession)}
+		if _, err := old.SessionParams(); cryptodev.Status(err) != virtiocrypto.StatusNotSupp {
+			t.Errorf("AKCIPHER in the ≤ 7.0 layout: %v", err)
 		}
 		checkReencode(t, &s, b, 24, 32)
 		reply, _ := AppendSessionReply(nil, b, -3)

@@ -2,8 +2,11 @@
 // REVISION_1 and stateless framing: SessionDataRequest, StatelessRequest) for
 // engine-level session parameters and operations, so that tests can drive
 // a device through any transport with the published vectors of
-// enginetest: SessionRequest for the control queue, DataRequest for a data
-// queue. It is test support; nothing in the daemon imports it.
+// enginetest: SessionRequest for the control queue, DataRequest (and
+// AkcipherRequest, AkcipherResult for the AKCIPHER service's used-length
+// rule) for a data queue. AKCases are published AKCIPHER cases shaped for
+// the wire (akvectors.go). It is test support; nothing in the daemon
+// imports it.
 package cryptodevtest
 
 import (
@@ -50,6 +53,20 @@ func SessionRequest(p *engine.SessionParams) (virtiocrypto.CtrlRequest, [][]byte
 		r.AEAD = virtiocrypto.AEADSessionParams{Algo: virtiocrypto.AEADAlgo(p.AEAD), KeyLen: uint32(len(p.CipherKey)),
 			TagLen: uint32(p.DigestLen), AADLen: uint32(p.AADLen), Op: virtiocrypto.Direction(p.Direction)}
 		return r, [][]byte{p.CipherKey}
+	case engine.ServiceAKCipher:
+		// As Linux's virtio_crypto_rsa_set_key builds it: header algo =
+		// para algo, the key in its own descriptor after op_flf.
+		a := &p.AK
+		r.Header.Opcode, r.Header.Algo = virtiocrypto.OpcodeAkcipherCreateSession, uint32(a.Alg)
+		r.Akcipher = virtiocrypto.AkcipherSessionParams{Algo: virtiocrypto.AkcipherAlgo(a.Alg), KeyType: virtiocrypto.KeyType(a.KeyType),
+			KeyLen: uint32(len(a.Key))}
+		switch virtiocrypto.AkcipherAlgo(a.Alg) {
+		case virtiocrypto.AkcipherRSA:
+			r.Akcipher.RSA = virtiocrypto.RSAParams{Padding: virtiocrypto.RSAPadding(a.Padding), Hash: virtiocrypto.RSAHash(a.Hash)}
+		case virtiocrypto.AkcipherECDSA:
+			r.Akcipher.ECDSA = virtiocrypto.ECDSAParams{Curve: virtiocrypto.Curve(a.Curve)}
+		}
+		return r, [][]byte{a.Key}
 	}
 	r.Header.Opcode = virtiocrypto.MakeOpcode(virtiocrypto.Service(p.Service), 2)
 	return r, nil
@@ -64,6 +81,8 @@ func DestroyOpcode(p *engine.SessionParams) virtiocrypto.Opcode {
 		return virtiocrypto.OpcodeMACDestroySession
 	case engine.ServiceAEAD:
 		return virtiocrypto.OpcodeAEADDestroySession
+	case engine.ServiceAKCipher:
+		return virtiocrypto.OpcodeAkcipherDestroySession
 	}
 	return virtiocrypto.OpcodeCipherDestroySession
 }
@@ -107,21 +126,76 @@ func DataRequest(id uint64, p *engine.SessionParams, op *engine.Op, dstLen, dige
 		r.AEAD = virtiocrypto.AEADDataParams{IVLen: uint32(len(op.IV)), AADLen: uint32(len(op.AAD)), SrcDataLen: uint32(len(op.Src)),
 			DstDataLen: uint32(dstLen), TagLen: uint32(p.DigestLen)}
 		return r, [][]byte{op.IV, op.Src, op.AAD}, []int{dstLen}
+	case engine.ServiceAKCipher:
+		return AkcipherRequest(id, p.AK.Alg, op.AK, op.Src, op.Signed, dstLen)
 	}
 	return r, nil, nil
 }
 
+// AkcipherOpcode returns the data opcode of an AKCIPHER operation
+// (VIRTIO_CRYPTO_AKCIPHER_ENCRYPT ... VERIFY), or 0 for AKNone.
+func AkcipherOpcode(op engine.AKOp) virtiocrypto.Opcode {
+	switch op {
+	case engine.AKEncrypt:
+		return virtiocrypto.OpcodeAkcipherEncrypt
+	case engine.AKDecrypt:
+		return virtiocrypto.OpcodeAkcipherDecrypt
+	case engine.AKSign:
+		return virtiocrypto.OpcodeAkcipherSign
+	case engine.AKVerify:
+		return virtiocrypto.OpcodeAkcipherVerify
+	}
+	return 0
+}
+
+// AkcipherRequest builds an AKCIPHER data request the way Linux's
+// virtio_crypto_rsa_do_req does (header algo = the session's algorithm,
+// src_data_len, dst_data_len): for ENCRYPT, DECRYPT and SIGN the readable
+// part is src and the writable part dstLen bytes (before the status); for
+// VERIFY the readable part is the signature (src) followed by the signed
+// data, dst_data_len is len(signed) and nothing but the status is
+// writable (dstLen is ignored).
+func AkcipherRequest(id uint64, alg engine.AKCipherAlg, op engine.AKOp, src, signed []byte, dstLen int) (virtiocrypto.DataRequest, [][]byte, []int) {
+	r := virtiocrypto.DataRequest{Header: virtiocrypto.DataHeader{Opcode: AkcipherOpcode(op), Algo: uint32(alg), SessionID: id}}
+	r.Akcipher.SrcDataLen = uint32(len(src))
+	if op == engine.AKVerify {
+		r.Akcipher.DstDataLen = uint32(len(signed))
+		return r, [][]byte{src, signed}, nil
+	}
+	r.Akcipher.DstDataLen = uint32(dstLen)
+	return r, [][]byte{src}, []int{dstLen}
+}
+
+// AkcipherResult splits the writable bytes of a completed AKCIPHER request
+// (dst_data then the status byte, as AkcipherRequest lays them out) by the
+// used length, as Linux's virtio_crypto_dataq_akcipher_callback does: the
+// result is the first usedLen−1 bytes. It reports an error when usedLen
+// is 0 or claims more bytes than the writable part held.
+func AkcipherResult(writable []byte, usedLen uint32) (result []byte, st virtiocrypto.Status, err error) {
+	if len(writable) == 0 {
+		return nil, 0, fmt.Errorf("no writable byte")
+	}
+	st = virtiocrypto.Status(writable[len(writable)-1])
+	if usedLen == 0 || int64(usedLen)-1 > int64(len(writable)-1) {
+		return nil, st, fmt.Errorf("used length %d for %d writable bytes", usedLen, len(writable))
+	}
+	return writable[:usedLen-1], st, nil
+}
+
 // StatusAsError maps a device status back to the engine sentinels, so that
 // enginetest's published-vector checks can judge a device's answer: BADMSG
-// is engine.ErrAuthFailed, NOTSUPP engine.ErrUnsupported, and ERR (or any
-// other status) stands for every "bad parameter" error the engine tells
-// apart (ErrInvalidInput and ErrInvalidKey).
+// is engine.ErrAuthFailed, KEY_REJECTED engine.ErrKeyRejected, NOTSUPP
+// engine.ErrUnsupported, and ERR (or any other status) stands for every
+// "bad parameter" error the engine tells apart (ErrInvalidInput and
+// ErrInvalidKey).
 func StatusAsError(st virtiocrypto.Status) error {
 	switch st {
 	case virtiocrypto.StatusOK:
 		return nil
 	case virtiocrypto.StatusBadMsg:
 		return fmt.Errorf("status BADMSG: %w", engine.ErrAuthFailed)
+	case virtiocrypto.StatusKeyRejected:
+		return fmt.Errorf("status KEY_REJECTED: %w", engine.ErrKeyRejected)
 	case virtiocrypto.StatusNotSupp:
 		return fmt.Errorf("status NOTSUPP: %w", engine.ErrUnsupported)
 	}

@@ -126,6 +126,14 @@ func TestEmbeddedFilesUsed(t *testing.T) {
 		sources.WriteString(vs[i].ID)
 		sources.WriteByte('\n')
 	}
+	akvs, err := loadCAVPAK()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range akvs {
+		sources.WriteString(akvs[i].Source)
+		sources.WriteByte('\n')
+	}
 	all := sources.String()
 	for _, f := range files {
 		base := f[strings.LastIndexByte(f, '/')+1:]

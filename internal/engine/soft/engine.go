@@ -3,7 +3,10 @@
 // github.com/emmansun/gmsm (ZUC, CCM), and the project's own packages below
 // this directory where no trustworthy library exists (KASUMI, SNOW 3G,
 // AES-F8, AES-XTS, CMAC, XCBC, CBC-MAC, GCM with J0 and short tags, and a
-// multi-block AES kernel).
+// multi-block AES kernel), and the AKCIPHER service: RSA in soft/rsa
+// (private-key operations constant-time on filippo.io/bigmod) and ECDSA in
+// soft/ecdsa (crypto/ecdsa); see akcipher.go and those packages for what is
+// constant-time.
 //
 // Sessions cache their cipher, hash and MAC objects: a data operation on
 // AES-CBC, AES-CTR, AES-GCM, ChaCha20-Poly1305, SHA-256 or HMAC-SHA256
@@ -53,12 +56,15 @@ func New() (*Engine, error) {
 func (*Engine) Name() string { return "soft" }
 
 // Capabilities implements engine.Engine. CBCMAC-KASUMI-F9 is absent: the
-// specification gives it no definition (see README.md).
+// specification gives it no definition (see README.md). AKCIPHER: RSA and
+// ECDSA on P-224, P-256, P-384 and P-521 (not P-192).
 func (*Engine) Capabilities() engine.Capabilities {
 	c := engine.Capabilities{
 		Cipher:          append([]engine.CipherAlg(nil), engine.AllCiphers...),
 		Hash:            append([]engine.HashAlg(nil), engine.AllHashes...),
 		AEAD:            append([]engine.AEADAlg(nil), engine.AllAEADs...),
+		AKCipher:        []engine.AKCipherAlg{engine.RSA, engine.ECDSA},
+		Curves:          append([]engine.Curve(nil), akCurves...),
 		MaxCipherKeyLen: MaxCipherKeyLen,
 		MaxAuthKeyLen:   MaxAuthKeyLen,
 	}
@@ -87,6 +93,8 @@ func (e *Engine) NewSession(p *engine.SessionParams) (engine.Session, error) {
 		return newMACSession(p)
 	case engine.ServiceAEAD:
 		return newAEADSession(p)
+	case engine.ServiceAKCipher:
+		return newAKSession(p)
 	}
 	return nil, engine.Errorf(engine.ErrUnsupported, "service %v", p.Service)
 }

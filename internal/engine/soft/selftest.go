@@ -125,7 +125,7 @@ func selfTest(e *Engine) error {
 			return fmt.Errorf("%w: %s: %v", engine.ErrSelfTest, k.name, err)
 		}
 	}
-	return nil
+	return akSelfTest(e)
 }
 
 func runKAT(e *Engine, k kat) error {

@@ -137,3 +137,47 @@ for f in ('rfc-2202-md5', 'rfc-2202-sha1', 'rfc-4231-sha224', 'rfc-4231-sha256',
     copy(f'HMAC/{f}.txt', f'hmac/{f}.txt')
 for k in (40, 56, 64, 80, 128, 192, 256):
     copy(f'ciphers/ARC4/rfc-6229-{k}.txt', f'rfc6229/rfc-6229-{k}.txt')
+
+
+def per_key(limits):
+    """Keeps key blocks (no Msg line) and, per [section] and SHAAlg, the
+    first limits['P'] passing and limits['F'] failing cases (SigVer) or the
+    first limits['*'] cases (SigGen)."""
+    seen = {}
+
+    def keep(s, i, c):
+        if not any(l.startswith('Msg') for l in c):
+            return True
+        sha = next((l for l in c if l.startswith('SHAAlg')), '')
+        res = next((l.split('=')[1].strip()[:1] for l in c if l.startswith('Result')), '*')
+        k = (tuple(s), sha, res)
+        seen[k] = seen.get(k, 0) + 1
+        return seen[k] <= limits[res]
+    return keep
+
+
+R = 'asymmetric/RSA/FIPS_186-2/'
+# SigGen15 with the private exponent d (FIPS 186-2 example file): 2 cases
+# per modulus and hash.
+trim(f'{R}SigGen15_186-2.txt', 'cavp/rsa/SigGen15_186-2.txt', per_key({'*': 2}))
+# SigVer15 (FIPS 186-3): per modulus and hash, the first passing case and
+# the first two failing ones.
+trim(f'{R}SigVer15_186-3.rsp', 'cavp/rsa/SigVer15_186-3.rsp', per_key({'P': 1, 'F': 2}))
+
+
+def ecdsa_keep():
+    seen = {}
+
+    def keep(s, i, c):
+        if not s or not s[0].startswith(('[P-224', '[P-256', '[P-384', '[P-521')):
+            return False
+        res = next((l.split('=')[1].strip()[:1] for l in c if l.startswith('Result')), '*')
+        k = (tuple(s), res)
+        seen[k] = seen.get(k, 0) + 1
+        return seen[k] <= 3
+    return keep
+
+
+# ECDSA SigVer (FIPS 186-3): the P-224..P-521 sections, the first three
+# passing and three failing cases of each curve and hash.
+trim('asymmetric/ECDSA/FIPS_186-3/SigVer.rsp', 'cavp/ecdsa/SigVer.rsp', ecdsa_keep())
