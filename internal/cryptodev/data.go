@@ -25,6 +25,7 @@ func (w *Worker) handleData(c *virtq.Chain) uint32 {
 	status, err := wr.CarveStatus()
 	if err != nil {
 		w.d.log.Debug("data request without a status byte", "head", c.Head())
+		w.obsDone(false, 0)
 		return 0
 	}
 	err = w.data(c)
@@ -32,7 +33,9 @@ func (w *Worker) handleData(c *virtq.Chain) uint32 {
 		w.d.log.Debug("data request failed", "err", err)
 	}
 	w.wipeArena()
-	status[0] = byte(Status(err))
+	st := Status(err)
+	status[0] = byte(st)
+	w.obsDone(true, st)
 	return usedLen
 }
 
@@ -78,6 +81,7 @@ func (w *Worker) data(c *virtq.Chain) error {
 		return err
 	}
 	defer e.release()
+	w.obsSession(&e.params)
 	// w.op is zero here: it is reset after every request.
 	switch op := req.Header.Opcode; op {
 	case virtiocrypto.OpcodeCipherEncrypt, virtiocrypto.OpcodeCipherDecrypt:
@@ -107,6 +111,7 @@ var errWrongSession = fmt.Errorf("%w: request does not match the session's servi
 // run performs the engine operation and copies staged outputs out.
 func (w *Worker) run(e *entry) error {
 	err := e.s.Do(&w.op)
+	w.obs.ev.Bytes = len(w.op.Src)
 	if err == nil || errors.Is(err, engine.ErrAuthFailed) {
 		w.flush() // on a bad tag this writes the zeroed plaintext
 	}

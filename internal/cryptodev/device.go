@@ -43,6 +43,9 @@ type Options struct {
 	MaxSize uint32
 	// Logger receives guest-caused errors at debug level. nil: discard.
 	Logger *slog.Logger
+	// Observer, when set, is told about every completed request
+	// (observe.go); nil costs one branch per request.
+	Observer Observer
 }
 
 // Device is one virtio-crypto device instance (one VMM connection).
