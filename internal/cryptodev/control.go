@@ -103,6 +103,7 @@ func (w *Worker) ctrlAnswer(wr *virtq.Writer, op virtiocrypto.Opcode, id uint64,
 	if err != nil {
 		w.d.log.Debug("control request failed", "opcode", op, "status", st, "err", err)
 	}
+	w.d.observeControl(op, st)
 	if op.IsDestroySession() {
 		b := wr.Next(1)
 		if len(b) != 1 {

@@ -31,6 +31,7 @@ func (w *Worker) handleData(c *virtq.Chain) uint32 {
 	status, err := wr.CarveStatus()
 	if err != nil {
 		w.d.log.Debug("data request without a status byte", "head", c.Head())
+		w.obsDone(false, 0)
 		return 0
 	}
 	akOut, err := w.data(c)
@@ -38,10 +39,12 @@ func (w *Worker) handleData(c *virtq.Chain) uint32 {
 		w.d.log.Debug("data request failed", "err", err)
 	}
 	w.wipeArena()
-	status[0] = byte(Status(err))
+	st := Status(err)
+	status[0] = byte(st)
 	if akOut >= 0 {
 		usedLen = uint32(akOut) + 1
 	}
+	w.obsDone(true, st)
 	return usedLen
 }
 
@@ -201,6 +204,7 @@ func (w *Worker) dispatch(c *virtq.Chain, e *entry, req *virtiocrypto.DataReques
 	if req.Header.Opcode.Service() == virtiocrypto.ServiceAkcipher {
 		akOut = 0
 	}
+	w.obsSession(&e.params)
 	// w.op is zero here: it is reset after every request.
 	switch op := req.Header.Opcode; op {
 	case virtiocrypto.OpcodeCipherEncrypt, virtiocrypto.OpcodeCipherDecrypt:
@@ -235,6 +239,7 @@ var errWrongSession = fmt.Errorf("%w: request does not match the session's servi
 // run performs the engine operation and copies staged outputs out.
 func (w *Worker) run(e *entry) error {
 	err := e.s.Do(&w.op)
+	w.obs.ev.Bytes = len(w.op.Src)
 	if err == nil || errors.Is(err, engine.ErrAuthFailed) {
 		w.flush() // on a bad tag this writes the zeroed plaintext
 	}

@@ -59,6 +59,9 @@ type Options struct {
 	// never passes these bits on, so a cryptodev-mode device must leave it
 	// false. Without it the device speaks the legacy framing only.
 	Revision1 bool
+	// Observer, when set, is told about every completed request
+	// (observe.go); nil costs one branch per request.
+	Observer Observer
 }
 
 // Device is one virtio-crypto device instance (one VMM connection).

@@ -31,6 +31,8 @@ type Worker struct {
 	scatter []outSeg
 	// staged counts completions not yet published (see complete).
 	staged int
+	// obs reports requests to Options.Observer (observe.go).
+	obs workerObs
 }
 
 // maxDataRequestSize is the largest header + op_flf of a data request:
@@ -53,7 +55,9 @@ func (d *Device) NewWorker() *Worker { return &Worker{d: d} }
 // a used-buffer notification for the batch; err is set only when the ring
 // itself is unusable.
 func (w *Worker) ServeData(q *virtq.Queue, mem *guestmem.Memory) (bool, error) {
-	return w.serve(q, mem, w.handleData, true)
+	notify, err := w.serve(q, mem, w.handleData, true)
+	w.obsFlush()
+	return notify, err
 }
 
 // ServeControl is ServeData for the control queue.
@@ -66,6 +70,7 @@ func (w *Worker) ServeControl(q *virtq.Queue, mem *guestmem.Memory) (bool, error
 // (DESIGN.md habit 3: every chain that can hold a status gets one).
 func (w *Worker) serve(q *virtq.Queue, mem *guestmem.Memory, handle func(*virtq.Chain) uint32, statusLast bool) (bool, error) {
 	w.staged = 0
+	w.obsBatch()
 	if err := q.DisableNotification(mem); err != nil {
 		return false, err
 	}
@@ -86,6 +91,9 @@ func (w *Worker) serve(q *virtq.Queue, mem *guestmem.Memory, handle func(*virtq.
 			if st, wlen := w.chain.ErrorStatus(); statusLast && st != nil {
 				st[0] = byte(Status(fmt.Errorf("%w: %w", ErrMalformed, err)))
 				used = uint32(wlen)
+			}
+			if statusLast {
+				w.obsDone(used != 0, virtiocrypto.StatusErr)
 			}
 			if err := w.complete(q, mem, used); err != nil {
 				return false, err

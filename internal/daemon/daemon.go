@@ -47,6 +47,19 @@ type Config struct {
 	PollUS int
 	// Logger receives the daemon's log lines.
 	Logger *slog.Logger
+	// MetricsAddr, when set, is the TCP address (HOST:PORT) on which GET
+	// /metrics serves Prometheus metrics (internal/metrics); Run fails at
+	// start-up when it cannot listen there.
+	MetricsAddr string
+	// SocketMode is the permission of the vhost-user socket file: 0 means
+	// 0600; 0660 lets the daemon's group (a VMM running as another user in
+	// that group) connect. Only read/write bits are allowed, and the owner
+	// must have both.
+	SocketMode os.FileMode
+
+	// metricsListening, when set (tests), gets the metrics address once
+	// the server listens.
+	metricsListening func(net.Addr)
 }
 
 // Limits and defaults the command line shows.
@@ -85,6 +98,9 @@ func (c *Config) validate() (vhostuser.Mode, error) {
 	if c.MaxSessions < 1 {
 		return 0, fmt.Errorf("--max-sessions %d must be positive", c.MaxSessions)
 	}
+	if c.SocketMode != 0 && (c.SocketMode&^0o666 != 0 || c.SocketMode&0o600 != 0o600) {
+		return 0, fmt.Errorf("--socket-mode %#o: want read/write bits only, owner read/write included (0600, 0660)", c.SocketMode)
+	}
 	if c.PollUS < 0 || c.PollUS > MaxPollUS {
 		return 0, fmt.Errorf("--poll-us %d out of range 0..%d", c.PollUS, MaxPollUS)
 	}
@@ -111,23 +127,45 @@ func Run(ctx context.Context, c Config) error {
 	if err != nil {
 		return err
 	}
+	var ms *metricsServer
+	if c.MetricsAddr != "" {
+		if ms, err = startMetrics(&c, log); err != nil {
+			return err
+		}
+		defer ms.stop()
+		log.Info("metrics listening", "addr", ms.Addr().String())
+		if c.metricsListening != nil {
+			c.metricsListening(ms.Addr())
+		}
+	}
 	ln, err := Listen(c.SocketPath)
 	if err != nil {
 		return err
 	}
 	defer os.Remove(c.SocketPath)
+	if c.SocketMode != 0 {
+		if err := os.Chmod(c.SocketPath, c.SocketMode); err != nil {
+			ln.Close()
+			return fmt.Errorf("--socket-mode: %w", err)
+		}
+	}
 	log.Info("listening", "socket", c.SocketPath, "mode", c.Mode, "queues", c.Queues, "engine", eng.Name(),
 		"max_sessions", c.MaxSessions, "poll_us", c.PollUS)
+	// REVISION_1 and stateless mode reach a driver only when it
+	// negotiates the device's features itself (device mode).
+	opts := cryptodev.Options{DataQueues: c.Queues, MaxSessions: c.MaxSessions, Logger: log,
+		Revision1: mode == vhostuser.ModeDevice}
 	srv := &vhostuser.Server{
 		Mode: mode,
 		NewDevice: func() (*cryptodev.Device, error) {
-			// REVISION_1 and stateless mode reach a driver only when it
-			// negotiates the device's features itself (device mode).
-			return cryptodev.New(eng, cryptodev.Options{DataQueues: c.Queues, MaxSessions: c.MaxSessions, Logger: log,
-				Revision1: mode == vhostuser.ModeDevice})
+			return cryptodev.New(eng, opts)
 		},
 		Logger: log,
 		Poll:   time.Duration(c.PollUS) * time.Microsecond,
+	}
+	if ms != nil {
+		opts.Observer = ms.reg
+		srv.OnConn = ms.fe.onConn
 	}
 	err = srv.Serve(ctx, ln)
 	if ctx.Err() != nil {

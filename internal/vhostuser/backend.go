@@ -526,7 +526,9 @@ func (c *conn) handle(m *message) error {
 		if err != nil {
 			return err
 		}
-		if st := c.dev.DestroySession(id); st != virtiocrypto.StatusOK {
+		st := c.dev.DestroySession(id)
+		c.dev.ObserveSessionMessage(false, 0, st)
+		if st != virtiocrypto.StatusOK {
 			return softError{fmt.Errorf("close session %d: %v", id, st)}
 		}
 		return nil
@@ -635,6 +637,7 @@ func (c *conn) createSession(m *message) error {
 			}
 		}
 	}
+	c.dev.ObserveSessionMessage(true, s.OpCode, st)
 	if st != virtiocrypto.StatusOK {
 		c.log.Debug("vhost-user session refused", "layout", s.Layout, "opcode", s.OpCode, "status", st, "err", err)
 		id = -int64(st)

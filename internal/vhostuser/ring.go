@@ -106,7 +106,7 @@ func (r *ring) start(c *conn, kickFD int) error {
 	if err != nil {
 		return err
 	}
-	w := c.dev.NewWorker()
+	w := c.dev.NewQueueWorker(r.index)
 	r.kick, r.done = f, make(chan struct{})
 	r.quit.Store(false)
 	go r.run(c, r.q, w, f, r.done)

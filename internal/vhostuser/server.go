@@ -40,6 +40,11 @@ type Server struct {
 	// after each burst) for latency (no wake-up through the kick). 0: never
 	// poll; at most MaxPoll.
 	Poll time.Duration
+	// OnConn, when set, is called with open=true once a frontend's device
+	// is set up and with open=false after that connection has been torn
+	// down (its sessions destroyed); the daemon counts connected frontends
+	// and live sessions with it. It must not block.
+	OnConn func(dev *cryptodev.Device, open bool)
 }
 
 // MaxPoll bounds Server.Poll.
@@ -158,6 +163,10 @@ func (s *Server) ServeConn(ctx context.Context, uc *net.UnixConn) error {
 	}
 	stop := context.AfterFunc(ctx, func() { c.abort(context.Cause(ctx)) })
 	log.Info("vhost-user frontend connected")
+	if s.OnConn != nil {
+		s.OnConn(dev, true)
+		defer s.OnConn(dev, false)
+	}
 	err = c.serve()
 	stop()
 	c.teardown()
