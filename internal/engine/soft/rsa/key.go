@@ -99,14 +99,22 @@ func (k *PublicKey) E() uint32 { return k.e }
 func (k *PublicKey) N() []byte { return k.n.Nat().Bytes(k.n) }
 
 // readInt reads one DER INTEGER and returns its magnitude without the sign
-// octet. It refuses non-minimal encodings and negative values.
+// octet. It refuses non-minimal encodings.
+//
+// Every INTEGER of an RSA key is positive (RFC 8017 A.1), and an encoding
+// whose first octet has the high bit set is read as an unsigned magnitude
+// rather than refused as negative: Linux reads RSA key integers that way
+// (crypto/rsa_helper.c), and some keys its own crypto self-tests
+// (crypto/testmgr.h) hand to a virtio-crypto RSA device are encoded so: a
+// Debian 6.1 guest's RSA self-test fails against a device that refuses
+// them (test/qemu's device-mode run). No well-formed key reads differently.
 func readInt(s *cryptobyte.String) ([]byte, bool) {
 	var b cryptobyte.String
 	if !s.ReadASN1(&b, asn1.INTEGER) || len(b) == 0 {
 		return nil, false
 	}
 	if b[0]&0x80 != 0 {
-		return nil, false // negative
+		return b, true // Linux-style unsigned (see above)
 	}
 	if len(b) > 1 && b[0] == 0 {
 		if b[1]&0x80 == 0 {

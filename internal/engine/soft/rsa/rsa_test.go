@@ -323,3 +323,42 @@ func FuzzOps(f *testing.F) {
 		}
 	})
 }
+
+// TestUnsignedIntegers: an RSA key INTEGER whose first octet has the high
+// bit set (no leading zero octet) is read as an unsigned magnitude, as
+// Linux does (see readInt): the same key, both forms, same modulus and
+// results. Linux's own self-test keys come encoded this way; the guest
+// test in test/qemu runs them against the daemon.
+func TestUnsignedIntegers(t *testing.T) {
+	sk := key(t)
+	nb := sk.N.Bytes() // 1024-bit modulus: top bit set
+	if nb[0]&0x80 == 0 {
+		t.Fatal("test key's modulus lacks its top bit")
+	}
+	rawInt := func(b []byte) []byte { // INTEGER with the magnitude as is (no sign octet)
+		return append([]byte{0x02, 0x81, byte(len(b))}, b...)
+	}
+	e := []byte{0x02, 0x03, 0x01, 0x00, 0x01}
+	body := append(rawInt(nb), e...)
+	der := append([]byte{0x30, 0x81, byte(len(body))}, body...)
+	if sk.E != 65537 {
+		t.Fatal("test key's exponent is not 65537")
+	}
+	lax, err := ParsePublicKey(der)
+	if err != nil {
+		t.Fatalf("high-bit modulus without a sign octet: %v", err)
+	}
+	strict, err := ParsePublicKey(x509.MarshalPKCS1PublicKey(&sk.PublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(lax.N(), strict.N()) || lax.E() != strict.E() {
+		t.Fatal("the two encodings read as different keys")
+	}
+	// A non-minimal encoding (a needless leading zero) is still refused.
+	body = append(append([]byte{0x02, 0x81, byte(len(nb) + 2), 0, 0}, nb...), e...)
+	der = append([]byte{0x30, 0x81, byte(len(body))}, body...)
+	if _, err := ParsePublicKey(der); !errors.Is(err, ErrKey) {
+		t.Fatalf("non-minimal modulus: %v, want ErrKey", err)
+	}
+}
