@@ -8,7 +8,7 @@
 //	TestGuestQEMUBackports        <codename>-backports QEMU (10.0), cryptodev mode
 //	TestGuestQEMUTrixieDevice     trixie-backports QEMU (11.1), daemon --mode device
 //	                              behind -device vhost-user-test-device-pci,
-//	                              virtio-id=20,num_vqs=2,config_size=56,vq_size=1024
+//	                              virtio-id=20,num_vqs=2,config_size=56 (default ring size 64)
 //	TestGuestQEMUTrixieCryptodev  the same QEMU 11.1 in cryptodev mode
 //
 // In cryptodev mode QEMU keeps the config space, hardcoded to AES-CBC (7.2,
@@ -77,11 +77,10 @@
 //	VCRYPTO_QEMU_QUEUES     data queues of the device-mode run (daemon --queues,
 //	                        num_vqs = queues + 1; default 1)
 //	VCRYPTO_QEMU_DEVICE_OPTS appended to the device-mode -device option string,
-//	                        e.g. ",vq_size=64": the device's default ring
-//	                        size, with which Linux 6.1 sends AF_ALG requests of
-//	                        about 30 KiB and more as indirect tables longer
-//	                        than the ring; the daemon refuses them without
-//	                        writing a status, and the guest gets wrong data
+//	                        e.g. ",vq_size=1024". With the default ring size
+//	                        (64) Linux 6.1 sends AF_ALG requests of about
+//	                        30 KiB and more as indirect tables longer than
+//	                        the ring, which the daemon serves as QEMU does
 //
 // Specs exercised: virtio 1.2 §5.9 (crypto device) through the Linux driver
 // (in device mode including the config space, §5.9.5, and the control
