@@ -102,7 +102,9 @@ func (w *Worker) akcipher(c *virtq.Chain, e *entry, p *virtiocrypto.AkcipherData
 	} else {
 		w.op.Dst = w.alloc(int(p.DstDataLen))
 	}
-	if err := e.s.Do(&w.op); err != nil {
+	err = e.s.Do(&w.op)
+	w.obs.ev.Bytes = len(w.op.Src) // as run does for the other services
+	if err != nil {
 		return 0, err
 	}
 	n := w.op.OutLen

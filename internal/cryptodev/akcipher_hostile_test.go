@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -25,6 +26,13 @@ type akMat struct {
 	rsaPub engine.SessionParams
 	// ecdsaPriv: the RFC 6979 A.2.5 P-256 key (ECPrivateKey DER).
 	ecdsaPriv engine.SessionParams
+	// rsaPubOfSig: the RSAPublicKey of rsaPriv (the file's keyAsn),
+	// PKCS#1 v1.5 with SHA-256, for verifying rsaSig.
+	rsaPubOfSig engine.SessionParams
+	// ecdsaPub: the RFC 6979 A.2.5 public key (SEC 1 point); ecdsaSig its
+	// published DER signature of ecdsaDigest (SHA-256 of "sample").
+	ecdsaPub              engine.SessionParams
+	ecdsaSig, ecdsaDigest []byte
 }
 
 var akMatOnce = sync.OnceValues(func() (akMat, error) {
@@ -42,9 +50,20 @@ var akMatOnce = sync.OnceValues(func() (akMat, error) {
 			m.rsaPub = c.Params
 		case m.ecdsaPriv.AK.Key == nil && c.Kind == "ecdsa-sign":
 			m.ecdsaPriv = c.Params
+		case m.ecdsaSig == nil && c.Kind == "ecdsa-verify" && c.Status == virtiocrypto.StatusOK && strings.HasPrefix(c.Name, "RFC 6979"):
+			m.ecdsaPub, m.ecdsaSig, m.ecdsaDigest = c.Params, c.Src, c.Signed
 		}
 	}
-	if m.rsaSig == nil || m.rsaPub.AK.Key == nil || m.ecdsaPriv.AK.Key == nil {
+	// The raw public-key case of the same signature carries rsaPriv's
+	// public key.
+	for i := range cs {
+		c := &cs[i]
+		if m.rsaSig != nil && c.Kind == "rsa-raw-encrypt" && bytes.Equal(c.Src, m.rsaSig) {
+			m.rsaPubOfSig = c.Params
+			m.rsaPubOfSig.AK.Padding, m.rsaPubOfSig.AK.Hash = engine.RSAPKCS1Padding, engine.RSASHA256
+		}
+	}
+	if m.rsaSig == nil || m.rsaPub.AK.Key == nil || m.ecdsaPriv.AK.Key == nil || m.rsaPubOfSig.AK.Key == nil || m.ecdsaSig == nil {
 		return m, fmt.Errorf("AKCIPHER material missing from the published cases")
 	}
 	return m, nil

@@ -47,15 +47,26 @@ type walkResult struct {
 	hdrSpans []span
 }
 
-// akHeader reports whether r's data request is an AKCIPHER one (a whole
-// legacy header whose opcode is of the AKCIPHER service) and returns
-// dst_data_len and whether it is a VERIFY.
-func (r *walkResult) akHeader() (ak bool, dstLen uint32, verify bool) {
-	if len(r.header) < virtiocrypto.DataRequestLegacySize {
+// akHeader reports whether r's data request is an AKCIPHER one under the
+// negotiated features (a whole header and op_flf whose opcode is of the
+// AKCIPHER service: the 72-byte legacy request; with REVISION_1 the
+// 24-byte header and the 8-byte session-mode op_flf, or the 28-byte
+// stateless one when VIRTIO_CRYPTO_F_AKCIPHER_STATELESS_MODE is
+// negotiated too) and returns dst_data_len and whether it is a VERIFY.
+func (r *walkResult) akHeader(features uint64) (ak bool, dstLen uint32, verify bool) {
+	n, dst := virtiocrypto.DataRequestLegacySize, virtiocrypto.DataHeaderSize+4 // legacy and session mode: src@24, dst@28
+	if virtio.Has(features, virtiocrypto.FeatureRevision1) {
+		n = virtiocrypto.DataHeaderSize + virtiocrypto.AkcipherDataParamsSize
+		if virtio.Has(features, virtiocrypto.FeatureAkcipherStatelessMode) {
+			// sess_para {algo, key_type, key_len, u[8]}, src, dst.
+			n, dst = virtiocrypto.DataHeaderSize+virtiocrypto.AkcipherDataStatelessSize, virtiocrypto.DataHeaderSize+24
+		}
+	}
+	if len(r.header) < n {
 		return false, 0, false
 	}
 	op := virtiocrypto.Opcode(binary.LittleEndian.Uint32(r.header))
-	return op.Service() == virtiocrypto.ServiceAkcipher, binary.LittleEndian.Uint32(r.header[28:]), op == virtiocrypto.OpcodeAkcipherVerify
+	return op.Service() == virtiocrypto.ServiceAkcipher, binary.LittleEndian.Uint32(r.header[dst:]), op == virtiocrypto.OpcodeAkcipherVerify
 }
 
 // refWalk follows the chain at head in e's guest memory by the split
@@ -276,7 +287,7 @@ func runChecked(t *testing.T, e *qenv, s *scenario) *qenv {
 				t.Fatalf("chain %d (well formed %v, writable %d): used length %d, want 0", heads[i], r.ok, r.wlen, x.len)
 			}
 		case !e.ctrl:
-			if ak, dstLen, verify := r.akHeader(); ak {
+			if ak, dstLen, verify := r.akHeader(e.dev.NegotiatedFeatures()); ak {
 				// AKCIPHER: result bytes + 1; 1 for a verify or a failure.
 				a, _, _ := refStatus(e, heads[i])
 				st := virtiocrypto.Status(e.d.Bytes(a, 1)[0])

@@ -54,9 +54,11 @@ type Algorithm struct {
 // DataEvent is one completed data-queue request.
 type DataEvent struct {
 	// HasSession reports whether the request named a live session;
-	// Service and Algorithm are that session's. Without one (INVSESS, or a
-	// request malformed before its session could be looked up) they are
-	// zero.
+	// Service and Algorithm are that session's. For a stateless request
+	// they are those its sess_para names, once its op_flf and keys were
+	// read (also when the engine then refuses them, e.g. for a bad key).
+	// Without one (INVSESS, or a request malformed before its session
+	// could be looked up or its sess_para read) they are zero.
 	HasSession bool
 	Service    engine.Service
 	Algorithm  Algorithm

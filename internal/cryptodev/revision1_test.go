@@ -17,11 +17,13 @@ import (
 
 // VIRTIO_CRYPTO_F_REVISION_1 and the stateless modes (Options.Revision1):
 // requirements of the spec that apply once they are negotiated, the
-// hostile cases of the new framings (which also seed FuzzDataQueue), and
-// the AKCIPHER stateless parameters.
+// hostile cases of the new framings (which also seed FuzzDataQueue; the
+// AKCIPHER ones are in akcipher_stateless_test.go), and the AKCIPHER
+// stateless parameters.
 
 // rev1All is what a Revision1 device over the soft engine offers:
-// REVISION_1 and the stateless bits of CIPHER, HASH, MAC and AEAD.
+// REVISION_1 and the stateless bits of CIPHER, HASH, MAC, AEAD and
+// AKCIPHER.
 var rev1All = virtiocrypto.FeatureRevision1.Mask() | virtiocrypto.FeatureCipherStatelessMode.Mask() |
 	virtiocrypto.FeatureHashStatelessMode.Mask() | virtiocrypto.FeatureMACStatelessMode.Mask() |
 	virtiocrypto.FeatureAEADStatelessMode.Mask() | virtiocrypto.FeatureAkcipherStatelessMode.Mask()
@@ -361,7 +363,7 @@ func revision1DataCases(tb testing.TB) []hostileCase {
 		r.Header.Flag = flag
 		return r.Append(nil, rev1All)
 	}
-	return []hostileCase{
+	return append(akStatelessDataCases(), []hostileCase{
 		{name: "REVISION_1 session-mode AES-CBC (stateless layout)", used: 1, len: 65, st: ok,
 			build: func(s *scenario, k kit) uint64 { return cbcChain(s, sessionCBC(k, virtiocrypto.FlagSessionMode)) },
 			check: checkBlob(virtiocrypto.DataHeaderSize+virtiocrypto.SymDataStatelessSize+16+64, cbcCT)},
@@ -423,7 +425,7 @@ func revision1DataCases(tb testing.TB) []hostileCase {
 			// into the IV and plaintext, whose bytes at op_type's place
 			// (offset 72) name no symmetric operation.
 			build: func(s *scenario, k kit) uint64 { return cbcChain(s, cbcHdr(k)) }},
-	}
+	}...)
 }
 
 // runHostileRev1 is runHostile for a data case on a revision1Device, with

@@ -13,7 +13,8 @@ import (
 // op_flf and the keys at the start of op_vlf describe a session that lives
 // for one request. The worker builds engine.SessionParams from them, reads
 // the keys into its arena (bounded by max_cipher_key_len /
-// max_auth_key_len, wiped with the arena after the request), creates a
+// max_auth_key_len, an AKCIPHER key by MaxAkcipherKeyLen as in a create;
+// wiped with the arena after the request), creates a
 // temporary engine session, runs the same handler as a session request
 // (dispatch) and closes the session, which wipes the engine's copy of the
 // keys. Stateless sessions do not count against Options.MaxSessions and
@@ -27,6 +28,9 @@ func (w *Worker) statelessSession(req *virtiocrypto.DataRequest, r *virtq.Reader
 	if err != nil {
 		return nil, err
 	}
+	// Metrics label the request with the service and algorithm its
+	// sess_para names, also when the engine refuses them (a bad key).
+	w.obsSession(&p)
 	s, err := w.d.eng.NewSession(&p)
 	if err != nil {
 		w.d.log.Debug("stateless session refused", "service", p.Service, "err", err)
@@ -48,7 +52,7 @@ func (w *Worker) closeStateless() {
 // readKey copies an n-byte key from r into the arena, refusing keys longer
 // than max (the config space's max_cipher_key_len or max_auth_key_len: the
 // driver "MUST guarantee that the key_len ... is within" them, spec "Device
-// configuration layout").
+// configuration layout"; for AKCIPHER the device's own akKeyLimit).
 func (w *Worker) readKey(r *virtq.Reader, what string, n uint32, max int) ([]byte, error) {
 	if int64(n) > int64(max) {
 		return nil, fmt.Errorf("%w: %s of %d bytes (device maximum %d)", ErrMalformed, what, n, max)
@@ -106,13 +110,20 @@ func (w *Worker) statelessParams(req *virtiocrypto.DataRequest, r *virtq.Reader)
 	case virtiocrypto.OpcodeAkcipherEncrypt, virtiocrypto.OpcodeAkcipherDecrypt,
 		virtiocrypto.OpcodeAkcipherSign, virtiocrypto.OpcodeAkcipherVerify:
 		a := &req.AkcipherStateless
-		// The config space has no AKCIPHER key bound; max_size (checked
-		// on the whole op_vlf before this) bounds the key.
+		// The config space has no AKCIPHER key bound; the device's
+		// (MaxAkcipherKeyLen, and max_size, which checkLens applied to
+		// the whole op_vlf before this) is the session path's, so a key
+		// a create would refuse is refused here too (ERR), unread.
 		var key []byte
-		if key, err = w.copyIn(r, int(a.KeyLen)); err != nil {
+		if key, err = w.readKey(r, "akcipher key", a.KeyLen, w.d.akKeyLimit()); err != nil {
 			return p, err
 		}
-		p, err = akcipherStatelessParams(a, key)
+		if p, err = akcipherStatelessParams(a, key); err == nil && !w.d.cfg.HasAkcipher(a.Algo) {
+			// As CreateSession: an algorithm the config space does not
+			// advertise (akcipher_algo) is NOTSUPP without asking the
+			// engine.
+			err = fmt.Errorf("%w: akcipher algorithm %d not offered", engine.ErrUnsupported, a.Algo)
+		}
 	default:
 		return p, fmt.Errorf("%w: opcode %v", ErrUnsupportedOp, op)
 	}

@@ -3,7 +3,12 @@ package daemon
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -26,14 +31,17 @@ import (
 // Key material never reaches logs or metrics. TestKeysNeverLogged runs the
 // daemon with debug logging into a buffer and metrics on, drives it with
 // the project's Go frontend in device mode (control queue) and in
-// cryptodev mode (vhost-user session messages), creates sessions with
-// distinctive keys for every service, including creates refused for their
-// key length and requests that fail (both log at debug), scrapes
-// /metrics, and looks for every key, in every encoding a careless log line
-// could use, in the log and the scrape.
+// cryptodev mode (vhost-user session messages, the 1072-byte AKCIPHER one
+// included), creates sessions with distinctive keys for every service
+// (AKCIPHER: RSA and ECDSA private keys generated for the run), including
+// creates refused for their key length or a corrupted key and requests
+// that fail (both log at debug); in device mode with REVISION_1 it also
+// sends stateless requests that carry their keys (AKCIPHER and CIPHER,
+// refused ones included). It scrapes /metrics, and looks for every key, in
+// every encoding a careless log line could use, in the log and the scrape.
 //
-// To cover a new kind of key (AKCIPHER), add a keyCase: its session
-// parameters carry the key; the search covers every key of every case.
+// To cover a new kind of key, add a keyCase: its session parameters carry
+// the key; the search covers every key of every case (keysOf).
 
 // keyCase is one session to create: p carries the keys; op (when set) is a
 // request to run on it; wantCreate is the expected create status.
@@ -216,7 +224,15 @@ func scrapeMetrics(t *testing.T, url string) string {
 func runOp(t *testing.T, q *vhostuser.FrontendQueue, id uint64, p *engine.SessionParams, o *keyOp) virtiocrypto.Status {
 	t.Helper()
 	dr, readable, writable := cryptodevtest.DataRequest(id, p, &o.op, o.dstLen, o.digestLen)
-	rd := [][]byte{dr.Append(nil, 0)}
+	return submit(t, q, dr.Append(nil, 0), readable, writable)
+}
+
+// submit sends the framed header hdr, the non-empty readable parts and
+// writable buffers of the given lengths plus the status byte on q, and
+// returns the status.
+func submit(t *testing.T, q *vhostuser.FrontendQueue, hdr []byte, readable [][]byte, writable []int) virtiocrypto.Status {
+	t.Helper()
+	rd := [][]byte{hdr}
 	for _, b := range readable {
 		if len(b) > 0 {
 			rd = append(rd, b)
@@ -253,7 +269,7 @@ func TestKeysNeverLogged(t *testing.T) {
 			t.Fatal(err)
 		}
 		data, ctrl := f.Queue(0), f.Queue(1)
-		for _, c := range deviceModeCases() {
+		for _, c := range append(deviceModeCases(), akKeyCases(t)...) {
 			keys = append(keys, keysOf(&c.p)...)
 			req, ks := cryptodevtest.SessionRequest(&c.p)
 			if _, err := ctrl.Submit(append([][]byte{req.Append(nil, 0)}, ks...), []int{virtiocrypto.CreateSessionInputSize}); err != nil {
@@ -294,7 +310,16 @@ func TestKeysNeverLogged(t *testing.T) {
 			`vcrypto_requests_total{queue="0",service="CIPHER",algorithm="AES_CTR+HMAC_SHA_256",status="OK"} 1`,
 			`vcrypto_requests_total{queue="0",service="AEAD",algorithm="GCM",status="BADMSG"} 1`,
 			`vcrypto_requests_total{queue="0",service="MAC",algorithm="CMAC_AES",status="OK"} 1`,
-			`vcrypto_requests_total{queue="0",service="unknown",algorithm="unknown",status="INVSESS"} 5`,
+			`vcrypto_requests_total{queue="0",service="unknown",algorithm="unknown",status="INVSESS"} 7`,
+			`vcrypto_requests_total{queue="0",service="AKCIPHER",algorithm="RSA",status="OK"} 1`,
+			`vcrypto_requests_total{queue="0",service="AKCIPHER",algorithm="RSA",status="ERR"} 1`,
+			`vcrypto_requests_total{queue="0",service="AKCIPHER",algorithm="RSA",status="KEY_REJECTED"} 1`,
+			`vcrypto_requests_total{queue="0",service="AKCIPHER",algorithm="ECDSA",status="OK"} 1`,
+			`vcrypto_requests_total{queue="0",service="AKCIPHER",algorithm="ECDSA",status="KEY_REJECTED"} 1`,
+			`vcrypto_request_bytes_total{queue="0",service="AKCIPHER",algorithm="RSA",status="OK"} 32`,
+			`vcrypto_session_operations_total{operation="create",service="AKCIPHER",status="OK"} 2`,
+			`vcrypto_session_operations_total{operation="create",service="AKCIPHER",status="ERR"} 2`,
+			`vcrypto_session_operations_total{operation="destroy",service="AKCIPHER",status="OK"} 2`,
 			`vcrypto_request_bytes_total{queue="0",service="HASH",algorithm="SHA_256",status="OK"} 64`,
 			`vcrypto_session_operations_total{operation="create",service="CIPHER",status="ERR"} 2`,
 			`vcrypto_session_operations_total{operation="create",service="AEAD",status="OK"} 1`,
@@ -367,17 +392,52 @@ func TestKeysNeverLogged(t *testing.T) {
 		if st := runOp(t, q, uint64(chainID), &cp, &keyOp{op: engine.Op{Dir: engine.Encrypt, IV: make([]byte, 16), Src: src, CipherLen: 32, HashLen: 32}, dstLen: 32, digestLen: 20}); st != virtiocrypto.StatusOK {
 			t.Errorf("chain: %v", st)
 		}
+		// AKCIPHER through the 1072-byte message (QEMU >= 8.1): RSA and
+		// ECDSA private keys, a sign on each, a sign into a dst too
+		// small (ERR, logged), and creates with corrupted keys (refused,
+		// logged).
+		ak := akKeyMaterial(t)
+		for _, c := range []struct {
+			p    engine.SessionParams
+			want virtiocrypto.Status
+		}{{ak.rsa, virtiocrypto.StatusOK}, {ak.ecdsa, virtiocrypto.StatusOK}, {ak.badRSA, virtiocrypto.StatusErr}, {ak.badECDSA, virtiocrypto.StatusErr}} {
+			keys = append(keys, keysOf(&c.p)...)
+			cs, err := vhostuser.AkcipherSession(&c.p.AK)
+			if err != nil {
+				t.Fatal(err)
+			}
+			akID, err := f.CreateSession(cs)
+			if err != nil || (c.want == virtiocrypto.StatusOK) != (akID > 0) || (akID < 0 && akID != -int64(c.want)) {
+				t.Fatalf("AKCIPHER create (alg %v): %d, %v; want %v", c.p.AK.Alg, akID, err, c.want)
+			}
+			if akID <= 0 {
+				continue
+			}
+			sign := keyOp{op: engine.Op{AK: engine.AKSign, Src: ak.digest}, dstLen: 128}
+			if st := runOp(t, q, uint64(akID), &c.p, &sign); st != virtiocrypto.StatusOK {
+				t.Errorf("AKCIPHER sign (alg %v): %v", c.p.AK.Alg, st)
+			}
+			sign.dstLen = 8
+			if st := runOp(t, q, uint64(akID), &c.p, &sign); st != virtiocrypto.StatusErr {
+				t.Errorf("AKCIPHER sign into 8 bytes (alg %v): %v", c.p.AK.Alg, st)
+			}
+		}
 		if err := f.CloseSession(uint64(id)); err != nil {
 			t.Fatal(err)
 		}
 		scrape := scrapeUntil(t, url, []string{
+			`vcrypto_requests_total{queue="0",service="AKCIPHER",algorithm="RSA",status="OK"} 1`,
+			`vcrypto_requests_total{queue="0",service="AKCIPHER",algorithm="ECDSA",status="ERR"} 1`,
+			`vcrypto_request_bytes_total{queue="0",service="AKCIPHER",algorithm="ECDSA",status="OK"} 32`,
+			`vcrypto_session_operations_total{operation="create",service="AKCIPHER",status="OK"} 2`,
+			`vcrypto_session_operations_total{operation="create",service="AKCIPHER",status="ERR"} 2`,
 			`vcrypto_requests_total{queue="0",service="CIPHER",algorithm="AES_CBC",status="OK"} 1`,
 			`vcrypto_requests_total{queue="0",service="CIPHER",algorithm="AES_CBC",status="ERR"} 1`,
 			`vcrypto_requests_total{queue="0",service="CIPHER",algorithm="AES_CBC+HMAC_SHA1",status="OK"} 1`,
 			`vcrypto_session_operations_total{operation="create",service="CIPHER",status="OK"} 2`,
 			`vcrypto_session_operations_total{operation="create",service="CIPHER",status="ERR"} 1`,
 			`vcrypto_session_operations_total{operation="destroy",service="unknown",status="OK"} 1`,
-			"vcrypto_sessions 1\n",
+			"vcrypto_sessions 3\n",
 			"vcrypto_frontends_connected 1\n",
 		})
 		f.Close()
@@ -390,9 +450,151 @@ func TestKeysNeverLogged(t *testing.T) {
 		assertNoKeys(t, keys, "cryptodev-mode log", logs)
 		assertNoKeys(t, keys, "cryptodev-mode metrics", scrape)
 	})
+	t.Run("device stateless", func(t *testing.T) {
+		var log lockedBuffer
+		sock, url := startLoggedDaemon(t, "device", &log)
+		feats := virtiocrypto.FeatureRevision1.Mask() | virtiocrypto.FeatureCipherStatelessMode.Mask() | virtiocrypto.FeatureAkcipherStatelessMode.Mask()
+		f, err := vhostuser.Dial(sock, vhostuser.FrontendConfig{Queues: 2, EventIdx: true, SendEnable: true, CryptoFeatures: feats})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := f.Handshake(); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.CryptoFeatures(); got != feats {
+			t.Fatalf("negotiated %#x, want %#x", got, feats)
+		}
+		// Stateless requests carry their keys: AKCIPHER with RSA and
+		// ECDSA private keys (sign OK, a verify that fails, a dst too
+		// small) and corrupted keys (the temporary session is refused,
+		// logged at debug), and a cipher key of a bad length.
+		ak := akKeyMaterial(t)
+		src := bytes.Repeat([]byte{0x55}, 32)
+		for _, c := range []struct {
+			p    engine.SessionParams
+			o    keyOp
+			want virtiocrypto.Status
+		}{
+			{ak.rsa, keyOp{op: engine.Op{AK: engine.AKSign, Src: ak.digest}, dstLen: 128}, virtiocrypto.StatusOK},
+			{ak.rsa, keyOp{op: engine.Op{AK: engine.AKSign, Src: ak.digest}, dstLen: 127}, virtiocrypto.StatusErr},
+			{ak.rsa, keyOp{op: engine.Op{AK: engine.AKVerify, Src: make([]byte, 128), Signed: ak.digest}}, virtiocrypto.StatusKeyRejected},
+			{ak.ecdsa, keyOp{op: engine.Op{AK: engine.AKSign, Src: ak.digest}, dstLen: 80}, virtiocrypto.StatusOK},
+			{ak.ecdsa, keyOp{op: engine.Op{AK: engine.AKVerify, Src: []byte{0x30, 0x00}, Signed: ak.digest}}, virtiocrypto.StatusKeyRejected},
+			{ak.badRSA, keyOp{op: engine.Op{AK: engine.AKSign, Src: ak.digest}, dstLen: 128}, virtiocrypto.StatusErr},
+			{ak.badECDSA, keyOp{op: engine.Op{AK: engine.AKSign, Src: ak.digest}, dstLen: 80}, virtiocrypto.StatusErr},
+			{engine.SessionParams{Service: engine.ServiceCipher, Cipher: engine.AESCBC, CipherKey: distinctKey("stateless-bad-cipher", 17), Direction: engine.Encrypt},
+				keyOp{op: engine.Op{Dir: engine.Encrypt, IV: make([]byte, 16), Src: src}, dstLen: 32}, virtiocrypto.StatusErr},
+		} {
+			keys = append(keys, keysOf(&c.p)...)
+			if st := runStateless(t, f.Queue(0), feats, &c.p, &c.o); st != c.want {
+				t.Errorf("stateless %v %v: %v, want %v", c.p.Service, c.o.op.AK, st, c.want)
+			}
+		}
+		scrape := scrapeUntil(t, url, []string{
+			`vcrypto_requests_total{queue="0",service="AKCIPHER",algorithm="RSA",status="OK"} 1`,
+			`vcrypto_requests_total{queue="0",service="AKCIPHER",algorithm="RSA",status="ERR"} 2`,
+			`vcrypto_requests_total{queue="0",service="AKCIPHER",algorithm="RSA",status="KEY_REJECTED"} 1`,
+			`vcrypto_requests_total{queue="0",service="AKCIPHER",algorithm="ECDSA",status="OK"} 1`,
+			`vcrypto_requests_total{queue="0",service="AKCIPHER",algorithm="ECDSA",status="ERR"} 1`,
+			`vcrypto_requests_total{queue="0",service="AKCIPHER",algorithm="ECDSA",status="KEY_REJECTED"} 1`,
+			`vcrypto_requests_total{queue="0",service="CIPHER",algorithm="AES_CBC",status="ERR"} 1`,
+			`vcrypto_request_bytes_total{queue="0",service="AKCIPHER",algorithm="RSA",status="OK"} 32`,
+			"vcrypto_sessions 0\n",
+		})
+		f.Close()
+		logs := log.String()
+		for _, want := range []string{"stateless session refused", "data request failed", "level=DEBUG"} {
+			if !strings.Contains(logs, want) {
+				t.Errorf("debug log lacks %q: the test no longer exercises the failure paths", want)
+			}
+		}
+		assertNoKeys(t, keys, "stateless log", logs)
+		assertNoKeys(t, keys, "stateless metrics", scrape)
+	})
 	if len(keys) < 10 {
 		t.Fatalf("only %d keys checked", len(keys))
 	}
+}
+
+// akKeys is the AKCIPHER key material of the key-leak test: keys generated
+// for the run (so that their bytes appear nowhere else; no result is
+// checked against them, only statuses and the absence of the keys from
+// logs and metrics), and copies with one byte altered, which the engine
+// refuses (ERR).
+type akKeys struct {
+	rsa, ecdsa, badRSA, badECDSA engine.SessionParams
+	digest                       []byte // a SHA-256-sized digest to sign
+}
+
+var akKeysOnce = sync.OnceValues(func() (akKeys, error) {
+	// RSA-1024: its RSAPrivateKey DER (about 610 bytes) fits the
+	// 1024-byte key array of the vhost-user session message.
+	rk, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		return akKeys{}, err
+	}
+	ek, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return akKeys{}, err
+	}
+	eder, err := x509.MarshalECPrivateKey(ek)
+	if err != nil {
+		return akKeys{}, err
+	}
+	var k akKeys
+	k.rsa = engine.SessionParams{Service: engine.ServiceAKCipher, AK: engine.AKCipherParams{Alg: engine.RSA, KeyType: engine.KeyPrivate,
+		Padding: engine.RSAPKCS1Padding, Hash: engine.RSASHA256, Key: x509.MarshalPKCS1PrivateKey(rk)}}
+	k.ecdsa = engine.SessionParams{Service: engine.ServiceAKCipher, AK: engine.AKCipherParams{Alg: engine.ECDSA, KeyType: engine.KeyPrivate,
+		Curve: engine.CurveP256, Key: eder}}
+	k.badRSA, k.badECDSA = k.rsa, k.ecdsa
+	// A byte inside the private integers (RSA: d or a prime; ECDSA: the
+	// scalar, which then does not match the embedded public key).
+	k.badRSA.AK.Key = bytes.Clone(k.rsa.AK.Key)
+	k.badRSA.AK.Key[len(k.badRSA.AK.Key)/2] ^= 0x5A
+	k.badECDSA.AK.Key = bytes.Clone(eder)
+	k.badECDSA.AK.Key[12] ^= 0x5A
+	d := sha256.Sum256([]byte("vcrypto key-leak test"))
+	k.digest = d[:]
+	return k, nil
+})
+
+func akKeyMaterial(t *testing.T) akKeys {
+	t.Helper()
+	k, err := akKeysOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// akKeyCases are the AKCIPHER sessions of the device-mode run: RSA and
+// ECDSA private keys with a sign (OK), a failing request (ERR or
+// KEY_REJECTED, logged at debug) each, and creates with corrupted keys
+// (refused with ERR, logged at debug).
+func akKeyCases(t *testing.T) []keyCase {
+	k := akKeyMaterial(t)
+	return []keyCase{
+		{name: "rsa", p: k.rsa, ops: []keyOp{
+			{op: engine.Op{AK: engine.AKSign, Src: k.digest}, dstLen: 128, want: virtiocrypto.StatusOK},
+			{op: engine.Op{AK: engine.AKSign, Src: k.digest}, dstLen: 127, want: virtiocrypto.StatusErr},
+			{op: engine.Op{AK: engine.AKVerify, Src: make([]byte, 128), Signed: k.digest}, want: virtiocrypto.StatusKeyRejected},
+		}},
+		{name: "ecdsa", p: k.ecdsa, ops: []keyOp{
+			{op: engine.Op{AK: engine.AKSign, Src: k.digest}, dstLen: 80, want: virtiocrypto.StatusOK},
+			{op: engine.Op{AK: engine.AKVerify, Src: []byte{0x30, 0x00}, Signed: k.digest}, want: virtiocrypto.StatusKeyRejected},
+		}},
+		{name: "bad-rsa", p: k.badRSA, wantCreate: virtiocrypto.StatusErr},
+		{name: "bad-ecdsa", p: k.badECDSA, wantCreate: virtiocrypto.StatusErr},
+	}
+}
+
+// runStateless submits one stateless request (flag 0, the keys of p in
+// op_vlf) framed for feats on q and returns its status.
+func runStateless(t *testing.T, q *vhostuser.FrontendQueue, feats uint64, p *engine.SessionParams, o *keyOp) virtiocrypto.Status {
+	t.Helper()
+	dr, readable, writable := cryptodevtest.StatelessRequest(p, &o.op, o.dstLen, o.digestLen)
+	return submit(t, q, dr.Append(nil, feats), readable, writable)
 }
 
 // keyForms lists the encodings of k a log line or label could carry: the

@@ -149,8 +149,8 @@ func TestStatelessVectorsOverSocket(t *testing.T) {
 }
 
 // statelessFeatures is what the soft engine's device offers with
-// Revision1: REVISION_1 and the stateless bits of CIPHER, HASH, MAC and
-// AEAD (AKCIPHER is not advertised).
+// Revision1: REVISION_1 and the stateless bits of CIPHER, HASH, MAC, AEAD
+// and AKCIPHER.
 var statelessFeatures = virtiocrypto.FeatureRevision1.Mask() | virtiocrypto.FeatureCipherStatelessMode.Mask() |
 	virtiocrypto.FeatureHashStatelessMode.Mask() | virtiocrypto.FeatureMACStatelessMode.Mask() |
 	virtiocrypto.FeatureAEADStatelessMode.Mask() | virtiocrypto.FeatureAkcipherStatelessMode.Mask()

@@ -73,6 +73,10 @@ type AKCase struct {
 	Check func(result []byte) error
 }
 
+// EngineOp returns the case's operation in engine terms (for DataRequest,
+// SessionDataRequest and StatelessRequest, with DstLen as dstLen).
+func (c *AKCase) EngineOp() engine.Op { return engine.Op{AK: c.Op, Src: c.Src, Signed: c.Signed} }
+
 // KeyLen returns the length of the case's key.
 func (c *AKCase) KeyLen() int { return len(c.Params.AK.Key) }
 

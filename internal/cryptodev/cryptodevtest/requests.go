@@ -237,6 +237,7 @@ func SessionDataRequest(id uint64, p *engine.SessionParams, op *engine.Op, dstLe
 	r.HashStateless = virtiocrypto.HashDataStateless{HashDataParams: r.Hash}
 	r.MACStateless = virtiocrypto.MACDataStateless{MACDataParams: r.MAC}
 	r.AEADStateless = virtiocrypto.AEADDataStateless{AEADDataParams: r.AEAD}
+	r.AkcipherStateless = virtiocrypto.AkcipherDataStateless{AkcipherDataParams: r.Akcipher}
 	if p.Service == engine.ServiceCipher && p.Chained {
 		readable = [][]byte{op.IV, op.AAD, op.Src}
 	}
@@ -247,9 +248,11 @@ func SessionDataRequest(id uint64, p *engine.SessionParams, op *engine.Op, dstLe
 // op with the session parameters p carried in the request: sess_para from
 // p, and the readable parts in the stateless op_vlf order of the service,
 // keys first (cipher_key, iv, src; cipher_key, auth_key, iv, aad, src;
-// src; auth_key, src; key, iv, src, aad). Frame it with
-// r.Append(nil, features) where features has REVISION_1 and the service's
-// STATELESS_MODE bit. AKCIPHER is not built here.
+// src; auth_key, src; key, iv, src, aad; akcipher_key, src and for a
+// verify the signed data). Frame it with r.Append(nil, features) where
+// features has REVISION_1 and the service's STATELESS_MODE bit. For
+// AKCIPHER, op.AK selects the opcode and dstLen is dst_data_len, as in
+// AkcipherRequest.
 func StatelessRequest(p *engine.SessionParams, op *engine.Op, dstLen, digestLen int) (virtiocrypto.DataRequest, [][]byte, []int) {
 	r, readable, writable := DataRequest(0, p, op, dstLen, digestLen)
 	switch p.Service {
@@ -280,6 +283,17 @@ func StatelessRequest(p *engine.SessionParams, op *engine.Op, dstLen, digestLen 
 		r.AEADStateless = virtiocrypto.AEADDataStateless{Algo: virtiocrypto.AEADAlgo(p.AEAD), KeyLen: uint32(len(p.CipherKey)),
 			Op: virtiocrypto.Direction(p.Direction), AEADDataParams: r.AEAD}
 		return r, [][]byte{p.CipherKey, op.IV, op.Src, op.AAD}, writable
+	case engine.ServiceAKCipher:
+		a := &p.AK
+		r.AkcipherStateless = virtiocrypto.AkcipherDataStateless{Algo: virtiocrypto.AkcipherAlgo(a.Alg), KeyType: virtiocrypto.KeyType(a.KeyType),
+			KeyLen: uint32(len(a.Key)), AkcipherDataParams: r.Akcipher}
+		switch virtiocrypto.AkcipherAlgo(a.Alg) {
+		case virtiocrypto.AkcipherRSA:
+			r.AkcipherStateless.RSA = virtiocrypto.RSAParams{Padding: virtiocrypto.RSAPadding(a.Padding), Hash: virtiocrypto.RSAHash(a.Hash)}
+		case virtiocrypto.AkcipherECDSA:
+			r.AkcipherStateless.ECDSA = virtiocrypto.ECDSAParams{Curve: virtiocrypto.Curve(a.Curve)}
+		}
+		return r, append([][]byte{a.Key}, readable...), writable
 	}
 	return r, readable, writable
 }
