@@ -73,11 +73,10 @@ func (w *Worker) data(c *virtq.Chain) error {
 		return err
 	}
 	w.reset(readable + writable)
-	e, err := w.d.sessions.acquire(req.Header.SessionID)
+	e, err := w.session(req.Header.SessionID)
 	if err != nil {
 		return err
 	}
-	defer e.release()
 	// w.op is zero here: it is reset after every request.
 	switch op := req.Header.Opcode; op {
 	case virtiocrypto.OpcodeCipherEncrypt, virtiocrypto.OpcodeCipherDecrypt:
