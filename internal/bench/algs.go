@@ -33,11 +33,15 @@ type algorithm struct {
 	keyLen, ivLen, aadLen, digestLen int
 	// block: sizes must be a multiple of it; minSize: at least it.
 	block, minSize int
+	// decrypt: the session and requests decrypt (ciphers only; the data
+	// is the bench pattern taken as ciphertext).
+	decrypt bool
 }
 
 // The algorithms the bench knows, in table order.
 var algorithms = []*algorithm{
 	{name: "aes-128-cbc", title: "AES-128-CBC", svc: engine.ServiceCipher, cipher: virtiocrypto.CipherAESCBC, keyLen: 16, ivLen: 16, block: 16, minSize: 16},
+	{name: "aes-128-cbc-dec", title: "AES-128-CBC-dec", svc: engine.ServiceCipher, cipher: virtiocrypto.CipherAESCBC, keyLen: 16, ivLen: 16, block: 16, minSize: 16, decrypt: true},
 	{name: "aes-128-ctr", title: "AES-128-CTR", svc: engine.ServiceCipher, cipher: virtiocrypto.CipherAESCTR, keyLen: 16, ivLen: 16, block: 1, minSize: 1},
 	{name: "aes-256-xts", title: "AES-256-XTS", svc: engine.ServiceCipher, cipher: virtiocrypto.CipherAESXTS, keyLen: 64, ivLen: 16, block: 16, minSize: 16}, // x/crypto/xts (the raw Go baseline) has no ciphertext stealing
 	{name: "aes-128-gcm", title: "AES-128-GCM", svc: engine.ServiceAEAD, aead: virtiocrypto.AEADGCM, keyLen: 16, ivLen: 12, aadLen: 16, digestLen: 16, block: 1, minSize: 1},
@@ -111,9 +115,25 @@ func (a *algorithm) outLen(size int) int {
 	return a.digestLen
 }
 
+// dir is the direction of the algorithm's sessions and requests.
+func (a *algorithm) dir() engine.Direction {
+	if a.decrypt {
+		return engine.Decrypt
+	}
+	return engine.Encrypt
+}
+
+// op is the virtio direction of the algorithm's sessions.
+func (a *algorithm) op() virtiocrypto.Direction {
+	if a.decrypt {
+		return virtiocrypto.OpDecrypt
+	}
+	return virtiocrypto.OpEncrypt
+}
+
 // engineParams returns the soft engine session of the algorithm.
 func (a *algorithm) engineParams() *engine.SessionParams {
-	p := &engine.SessionParams{Service: a.svc, Direction: engine.Encrypt}
+	p := &engine.SessionParams{Service: a.svc, Direction: a.dir()}
 	switch a.svc {
 	case engine.ServiceCipher:
 		p.Cipher, p.CipherKey = engine.CipherAlg(a.cipher), a.key()
@@ -129,7 +149,7 @@ func (a *algorithm) engineParams() *engine.SessionParams {
 
 // engineOp fills op for one request of size bytes from src into out.
 func (a *algorithm) engineOp(op *engine.Op, src, out []byte) {
-	*op = engine.Op{Dir: engine.Encrypt, Src: src}
+	*op = engine.Op{Dir: a.dir(), Src: src}
 	switch a.svc {
 	case engine.ServiceCipher:
 		op.IV, op.Dst = a.iv(), out
@@ -150,7 +170,7 @@ func (a *algorithm) ctrlCreate() [][]byte {
 	case engine.ServiceCipher:
 		r.Header = virtiocrypto.CtrlHeader{Opcode: virtiocrypto.OpcodeCipherCreateSession, Algo: uint32(a.cipher)}
 		r.Sym = virtiocrypto.SymSessionParams{OpType: virtiocrypto.SymOpCipher, Cipher: virtiocrypto.CipherSessionParams{
-			Algo: a.cipher, KeyLen: uint32(a.keyLen), Op: virtiocrypto.OpEncrypt}}
+			Algo: a.cipher, KeyLen: uint32(a.keyLen), Op: a.op()}}
 		keys = append(keys, a.key())
 	case engine.ServiceAEAD:
 		r.Header = virtiocrypto.CtrlHeader{Opcode: virtiocrypto.OpcodeAEADCreateSession, Algo: uint32(a.aead)}
@@ -187,7 +207,7 @@ func (a *algorithm) vhostSession() *vhostuser.CreateSession {
 	if a.svc != engine.ServiceCipher {
 		return nil
 	}
-	s, err := vhostuser.CipherSession(vhostuser.LayoutQEMU81, a.cipher, virtiocrypto.OpEncrypt, a.key())
+	s, err := vhostuser.CipherSession(vhostuser.LayoutQEMU81, a.cipher, a.op(), a.key())
 	if err != nil {
 		return nil
 	}
@@ -201,7 +221,11 @@ func (a *algorithm) request(sid uint64, src []byte) (readable [][]byte, writable
 	r := virtiocrypto.DataRequest{}
 	switch a.svc {
 	case engine.ServiceCipher:
-		r.Header = virtiocrypto.DataHeader{Opcode: virtiocrypto.OpcodeCipherEncrypt, Algo: uint32(a.cipher), SessionID: sid}
+		opcode := virtiocrypto.OpcodeCipherEncrypt
+		if a.decrypt {
+			opcode = virtiocrypto.OpcodeCipherDecrypt
+		}
+		r.Header = virtiocrypto.DataHeader{Opcode: opcode, Algo: uint32(a.cipher), SessionID: sid}
 		r.Sym = virtiocrypto.SymDataParams{OpType: virtiocrypto.SymOpCipher, Cipher: virtiocrypto.CipherDataParams{
 			IVLen: uint32(a.ivLen), SrcDataLen: uint32(size), DstDataLen: uint32(size)}}
 		readable = [][]byte{r.Append(nil, 0), a.iv(), src}
@@ -243,13 +267,17 @@ func (a *algorithm) rawGo() (func(dst, src []byte) []byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		bm := cipher.NewCBCEncrypter(b, iv)
+		newMode := cipher.NewCBCEncrypter
+		if a.decrypt {
+			newMode = cipher.NewCBCDecrypter
+		}
+		bm := newMode(b, iv)
 		setter, reusable := bm.(interface{ SetIV([]byte) })
 		return func(dst, src []byte) []byte {
 			if reusable {
 				setter.SetIV(iv)
 			} else {
-				bm = cipher.NewCBCEncrypter(b, iv)
+				bm = newMode(b, iv)
 			}
 			bm.CryptBlocks(dst[:len(src)], src)
 			return dst[:len(src)]

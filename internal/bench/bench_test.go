@@ -103,6 +103,9 @@ func TestRunTinyMatrix(t *testing.T) {
 	if rep.Floor == nil || rep.Floor.Samples == 0 || rep.Floor.P50us <= 0 {
 		t.Errorf("floor %+v", rep.Floor)
 	}
+	if s := rep.Setup; s == nil || s.MemMiB != 1024 || s.Samples != setupRounds || s.BestMS <= 0 || s.P50MS < s.BestMS || s.MaxMS < s.P50MS {
+		t.Errorf("setup %+v", rep.Setup)
+	}
 	if len(rep.Control) != 4 { // two daemons × {1, 16} in flight
 		t.Errorf("control results %+v", rep.Control)
 	}
@@ -126,7 +129,7 @@ func checkOutputs(t *testing.T, rep *Report) {
 	if err := rep.WriteTable(&tbl); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"AES-128-GCM", "cpu ns/req", "control plane", "baselines", "queue scaling"} {
+	for _, want := range []string{"AES-128-GCM", "cpu ns/req", "control plane", "baselines", "queue scaling", "setup: SET_MEM_TABLE 1 GiB"} {
 		if !strings.Contains(tbl.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, tbl.String())
 		}

@@ -85,7 +85,8 @@ type Config struct {
 	// indirect tables (the Linux driver's choice).
 	Direct bool
 	// NoRaw skips the raw engine and Go baselines; NoControl the control
-	// plane; NoFloor the eventfd ping-pong floor.
+	// plane and the setup time (SET_MEM_TABLE of 1 GiB); NoFloor the
+	// eventfd ping-pong floor.
 	NoRaw, NoControl, NoFloor bool
 	// Progress receives a progress line per cell (nil: none). A terminal
 	// gets one line rewritten in place.

@@ -20,6 +20,8 @@
 //     second through the control queue (device mode) or vhost-user
 //     messages 26/27 (cryptodev mode), and the eventfd ping-pong latency
 //     floor (Floor).
+//   - The setup time (Setup): SET_MEM_TABLE of a sparse 1 GiB memfd region
+//     on a connection of its own, from the send to the REPLY_ACK.
 //   - The outputs: a text table, JSON, and a dependency-free SVG plot of
 //     throughput against size for the device and the raw baselines.
 //

@@ -22,7 +22,10 @@ type Report struct {
 	Indirect bool    `json:"indirect"` // the frontend used indirect descriptor tables
 	// Floor is the bare eventfd ping-pong between two threads of this
 	// process, the latency floor of one request in flight.
-	Floor   *Floor    `json:"floor,omitempty"`
+	Floor *Floor `json:"floor,omitempty"`
+	// Setup is the SET_MEM_TABLE time of 1 GiB of guest memory (nil: not
+	// measured).
+	Setup   *Setup    `json:"setup,omitempty"`
 	Raw     []Raw     `json:"raw"`
 	Cells   []Cell    `json:"cells"`
 	Control []Control `json:"control"`
@@ -161,6 +164,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if r.Floor != nil {
 		fmt.Fprintf(ew, "eventfd ping-pong floor: p50 %.1f µs, p99 %.1f µs (%d samples)\n", r.Floor.P50us, r.Floor.P99us, r.Floor.Samples)
 	}
+	if s := r.Setup; s != nil {
+		fmt.Fprintf(ew, "setup: SET_MEM_TABLE %s: %.3f ms best, %.3f ms p50, %.3f ms max (%d samples, send to REPLY_ACK)\n", memName(s.MemMiB), s.BestMS, s.P50MS, s.MaxMS, s.Samples)
+	}
 	if len(r.Cells) > 0 {
 		fmt.Fprintln(ew)
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -272,4 +278,12 @@ func cpuModel(cpuinfo string) string {
 		}
 	}
 	return ""
+}
+
+// memName spells a memory size given in MiB.
+func memName(mib int) string {
+	if mib >= 1024 && mib%1024 == 0 {
+		return fmt.Sprintf("%d GiB", mib/1024)
+	}
+	return fmt.Sprintf("%d MiB", mib)
 }

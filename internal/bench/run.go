@@ -318,6 +318,14 @@ func (r *runner) runDaemon(poll int) (err error) {
 			return fmt.Errorf("%w: the daemon at %s has %d data queues, the bench wants %d", ErrConfig, t.path, avail, slices.Max(r.cfg.Queues))
 		}
 	}
+	if !r.cfg.NoControl && r.rep.Setup == nil && r.ctx.Err() == nil {
+		r.progress("measuring SET_MEM_TABLE of %d MiB", setupMemSize>>20)
+		s, err := r.measureSetup(t)
+		if err != nil {
+			return err
+		}
+		r.rep.Setup = s
+	}
 	uc, err := r.dial(t)
 	if err != nil {
 		return err

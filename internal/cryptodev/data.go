@@ -102,11 +102,10 @@ func (w *Worker) data(c *virtq.Chain) (akOut int, err error) {
 		w.closeStateless()
 		return akOut, err
 	}
-	e, err := w.d.sessions.acquire(req.Header.SessionID)
+	e, err := w.session(req.Header.SessionID)
 	if err != nil {
 		return akOut, err
 	}
-	defer e.release()
 	return w.dispatch(c, e, req)
 }
 

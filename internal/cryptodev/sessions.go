@@ -14,7 +14,11 @@ import (
 // A data request holds a reference to its session while the engine runs,
 // so destroying a session that a request is using waits for nothing: the
 // session is removed from the table at once and its keys are wiped when
-// the last request releases it.
+// the last request releases it. A queue worker may keep the reference of
+// its last request's session for the rest of its batch (Worker.session);
+// it checks entry.removed before each reuse, so a request that starts
+// after the destroy gets INVSESS, and it drops the reference when it sees
+// the removal or when the batch ends.
 type Sessions struct {
 	// m maps ids to *entry. A sync.Map keeps lookups on the data path free
 	// of lock writes (sessions are read far more often than created).
@@ -29,7 +33,10 @@ type Sessions struct {
 type entry struct {
 	s      engine.Session
 	params engine.SessionParams
-	refs   atomic.Int32 // 1 for the table, +1 per request in flight
+	refs   atomic.Int32 // 1 for the table, +1 per request in flight or worker cache
+	// removed is set when the session leaves the table (destroy or
+	// device close), before the table's reference is dropped.
+	removed atomic.Bool
 }
 
 // NewSessions returns a table that holds at most max live sessions.
@@ -105,7 +112,9 @@ func (t *Sessions) remove(id uint64) error {
 	t.live--
 	t.n--
 	t.mu.Unlock()
-	v.(*entry).release()
+	e := v.(*entry)
+	e.removed.Store(true)
+	e.release()
 	return nil
 }
 

@@ -33,6 +33,11 @@ type Worker struct {
 	staged int
 	// obs reports requests to Options.Observer (observe.go).
 	obs workerObs
+	// sess is the session of the last data request, with a reference of
+	// the worker's own, and sessID its id (see session). It lives for one
+	// serve call.
+	sess   *entry
+	sessID uint64
 }
 
 // maxDataRequestSize is the largest header + op_flf of a data request:
@@ -71,6 +76,7 @@ func (w *Worker) ServeControl(q *virtq.Queue, mem *guestmem.Memory) (bool, error
 func (w *Worker) serve(q *virtq.Queue, mem *guestmem.Memory, handle func(*virtq.Chain) uint32, statusLast bool) (bool, error) {
 	w.staged = 0
 	w.obsBatch()
+	defer w.dropSession()
 	if err := q.DisableNotification(mem); err != nil {
 		return false, err
 	}
@@ -120,6 +126,39 @@ func (w *Worker) serve(q *virtq.Queue, mem *guestmem.Memory, handle func(*virtq.
 		}
 	}
 	return q.NeedsNotify(mem)
+}
+
+// session returns the live session id for the current request. A run of
+// requests on one session shares one reference, taken by the first of
+// them and kept in the worker (no table lookup or reference counting per
+// request); the cached session is reused only while it is still in the
+// table, so a request that starts after the session was destroyed gets
+// ErrNoSession (INVSESS), as it would from the table. The caller does not
+// release the result: the worker drops its reference when a request names
+// another session, when it sees the session removed, or when serve
+// returns, so a destroyed session's keys are wiped at the latest when the
+// batch that last used it ends.
+func (w *Worker) session(id uint64) (*entry, error) {
+	if e := w.sess; e != nil {
+		if w.sessID == id && !e.removed.Load() {
+			return e, nil
+		}
+		w.dropSession()
+	}
+	e, err := w.d.sessions.acquire(id)
+	if err != nil {
+		return nil, err
+	}
+	w.sess, w.sessID = e, id
+	return e, nil
+}
+
+// dropSession releases the cached session's reference, if any.
+func (w *Worker) dropSession() {
+	if w.sess != nil {
+		w.sess.release()
+		w.sess = nil
+	}
 }
 
 // publishEvery bounds how many completions a batch holds back before it

@@ -61,7 +61,13 @@ func newCipherImpl(alg engine.CipherAlg, key []byte) (cipherImpl, error) {
 		if err != nil {
 			return nil, engine.Errorf(engine.ErrInvalidKey, "%v: %v", alg, err)
 		}
-		return newCBC(b), nil
+		ab, err := aesblocks.New(key)
+		if err != nil {
+			return nil, engine.Errorf(engine.ErrInvalidKey, "%v: %v", alg, err)
+		}
+		c := newCBC(b)
+		c.ab = ab
+		return c, nil
 	case engine.DESECB, engine.DESCBC:
 		if len(key) != 8 {
 			return nil, engine.Errorf(engine.ErrInvalidKey, "%v key of %d bytes (want 8)", alg, len(key))
@@ -214,9 +220,14 @@ func (e *blockECB) crypt(dir engine.Direction, dst, src, _ []byte) error {
 func (e *blockECB) zero() {}
 
 // cbcImpl caches CBC encrypter/decrypter pairs per goroutine in a pool and
-// re-seeds them with SetIV, so a request allocates nothing.
+// re-seeds them with SetIV, so a request allocates nothing. AES goes
+// through aesblocks instead (ab): its decryption runs the multi-block
+// kernels (crypto/cipher decrypts one block per call) and its encryption
+// one assembly loop with the chaining value in a register (crypto/cipher
+// makes a call and a separate XOR per block).
 type cbcImpl struct {
 	b    cipher.Block
+	ab   *aesblocks.Cipher // AES only; nil for DES and 3DES
 	pool sync.Pool
 }
 
@@ -241,6 +252,12 @@ func (c *cbcImpl) crypt(dir engine.Direction, dst, src, iv []byte) error {
 	if err := wholeBlocks(len(src), bs); err != nil {
 		return err
 	}
+	if c.ab != nil {
+		if dir == engine.Decrypt {
+			return c.ab.DecryptCBC(dst, src, iv)
+		}
+		return c.ab.EncryptCBC(dst, src, iv)
+	}
 	m := c.pool.Get().(*cbcModes)
 	mode := m.enc
 	if dir == engine.Decrypt {
@@ -251,7 +268,11 @@ func (c *cbcImpl) crypt(dir engine.Direction, dst, src, iv []byte) error {
 	c.pool.Put(m)
 	return nil
 }
-func (c *cbcImpl) zero() {}
+func (c *cbcImpl) zero() {
+	if c.ab != nil {
+		c.ab.Zero()
+	}
+}
 
 // ctr64 is CTR mode for 64-bit block ciphers (3DES-CTR): the 8-byte IV is
 // the initial counter block, incremented as a 64-bit big-endian integer

@@ -62,6 +62,17 @@ func decBlocksVAES(nr int, xk *byte, dst, src *byte, n int)
 //go:noescape
 func ctrVAES(nr int, xk *byte, dst, src *byte, nbytes int, hi, lo uint64)
 
+// cbcEncAsm encrypts n >= 1 blocks in CBC mode with the encryption
+// schedule xk, starting from the 16-byte IV at iv (AES-NI; also used on the
+// VAES path, as the chaining makes CBC encryption one block at a time).
+//
+//go:noescape
+func cbcEncAsm(nr int, xk *byte, dst, src *byte, n int, iv *byte)
+
+func encryptCBCAsm(c *Cipher, dst, src []byte, iv *[BlockSize]byte) {
+	cbcEncAsm(c.nr, &c.enc[0], &dst[0], &src[0], len(src)/BlockSize, &iv[0])
+}
+
 func expandKey(c *Cipher, key []byte) {
 	expandKeyAsm(len(key)/4, &key[0], &c.enc, &c.dec)
 }

@@ -502,3 +502,41 @@ ctr1round:
 ctrdone:
 	PXOR X8, X8
 	RET
+
+// func cbcEncAsm(nr int, xk *byte, dst, src *byte, n int, iv *byte)
+// CBC encryption (SP 800-38A §6.2) of n >= 1 blocks: C_j = E_K(P_j ⊕ C_{j-1}),
+// C_0 = IV. The chain makes the blocks sequential, so one block is in flight:
+// X0 holds the chaining value, X9 the first round key and X10 the last. Each
+// block is loaded before its output is stored, so dst == src works.
+TEXT ·cbcEncAsm(SB), NOSPLIT, $0-48
+	MOVQ nr+0(FP), CX
+	MOVQ xk+8(FP), AX
+	MOVQ dst+16(FP), DI
+	MOVQ src+24(FP), SI
+	MOVQ n+32(FP), DX
+	MOVQ iv+40(FP), BX
+	SHLQ $4, CX
+	LEAQ (AX)(CX*1), R8 // last round key
+	MOVOU (BX), X0
+	MOVOU (AX), X9
+	MOVOU (R8), X10
+
+cbcenc:
+	MOVOU (SI), X1
+	PXOR  X1, X0
+	PXOR  X9, X0
+	LEAQ  16(AX), R9
+
+cbcencround:
+	MOVOU  (R9), X8
+	AESENC X8, X0
+	ADDQ   $16, R9
+	CMPQ   R9, R8
+	JB     cbcencround
+	AESENCLAST X10, X0
+	MOVOU X0, (DI)
+	ADDQ  $16, SI
+	ADDQ  $16, DI
+	DECQ  DX
+	JNZ   cbcenc
+	RET

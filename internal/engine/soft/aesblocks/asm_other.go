@@ -14,3 +14,7 @@ func encryptBlocksAsm(c *Cipher, dst, src []byte) { encryptBlocksGeneric(c.blk, 
 func decryptBlocksAsm(c *Cipher, dst, src []byte) { decryptBlocksGeneric(c.blk, dst, src) }
 
 func ctrAsm(c *Cipher, dst, src []byte, hi, lo uint64) { ctrGeneric(c.blk, dst, src, hi, lo) }
+
+func encryptCBCAsm(c *Cipher, dst, src []byte, iv *[BlockSize]byte) {
+	encryptCBCGeneric(c, dst, src, iv)
+}

@@ -12,15 +12,22 @@
 //     16-byte blocks.
 //   - [Cipher.XORKeyStreamCTR]: CTR over any length, one call per message;
 //     no stream state is kept between calls.
+//   - [Cipher.EncryptCBC], [Cipher.DecryptCBC]: CBC (SP 800-38A §6.2) over
+//     whole blocks, one call per message with its IV. Decryption runs the
+//     multi-block kernels (the inverse ciphers of CBC are independent) and
+//     then XORs the shifted ciphertext; encryption is one assembly loop with
+//     the chaining value in a register.
 //   - [Cipher.Zero]: wiping the round keys.
 //
 // Why it exists: crypto/cipher.NewCTR allocates on every call and cannot be
-// re-seeded, and the standard library has no multi-block ECB. The data path
-// of the device needs both with zero allocations per request. It is the
-// block layer for VIRTIO_CRYPTO_CIPHER_AES_ECB and VIRTIO_CRYPTO_CIPHER_AES_CTR
-// of the virtio crypto device ("Supported crypto services / CIPHER
-// services"); the mapping of requests to calls (whole blocks for ECB, the
-// 16-byte IV as the initial counter block for CTR, one independent call per
+// re-seeded, the standard library has no multi-block ECB, and its CBC
+// makes one assembly call per block (so its decryption cannot overlap
+// blocks). The data path of the device needs all three with zero
+// allocations per request. It is the block layer for
+// VIRTIO_CRYPTO_CIPHER_AES_ECB, _AES_CBC and _AES_CTR of the virtio crypto
+// device ("Supported crypto services / CIPHER services"); the mapping of
+// requests to calls (whole blocks for ECB and CBC, the 16-byte IV as the
+// initial counter block for CTR or the CBC IV, one independent call per
 // request) belongs to the engine.
 //
 // Implementations: on amd64 with AES-NI (plus SSSE3 and SSE4.1) the key
@@ -49,7 +56,7 @@
 // errors.Is); nothing panics on caller-chosen lengths or overlapping
 // buffers.
 //
-// Tested against FIPS 197 Appendix C, SP 800-38A Appendix F.1 and F.5, the
+// Tested against FIPS 197 Appendix C, SP 800-38A Appendix F.1, F.2 and F.5, the
 // NIST CAVP AESAVS ECB known-answer and multi-block files (testdata/), and
 // RFC 3686 §6, and against crypto/aes and crypto/cipher by fuzzing.
 package aesblocks

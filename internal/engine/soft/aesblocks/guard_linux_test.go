@@ -66,6 +66,12 @@ func TestGuardPages(t *testing.T) {
 					if err := c.DecryptBlocks(d, d); err != nil || !bytes.Equal(d, s) {
 						t.Fatalf("%s ECB round trip len %d: mismatch (%v)", p.name, n, err)
 					}
+					if err := c.EncryptCBC(d, s, iv); err != nil {
+						t.Fatal(err)
+					}
+					if err := c.DecryptCBC(d, d, iv); err != nil || !bytes.Equal(d, s) {
+						t.Fatalf("%s CBC round trip len %d: mismatch (%v)", p.name, n, err)
+					}
 				}
 			}
 		}
