@@ -31,7 +31,7 @@ var allowed = map[string][]string{
 	"internal/engine/soft":             {"internal/alias", "internal/engine", "internal/engine/soft/..."},
 	"internal/engine/soft/...":         {"internal/alias", "internal/engine/soft/aesblocks"},
 	"internal/cryptodev":               {"internal/engine", "internal/guestmem", "internal/virtio", "internal/virtiocrypto", "internal/virtq"},
-	"internal/cryptodev/cryptodevtest": {"internal/engine", "internal/virtiocrypto"},
+	"internal/cryptodev/cryptodevtest": {"internal/engine", "internal/engine/enginetest", "internal/virtiocrypto"},
 	"internal/vhostuser":               {"internal/cryptodev", "internal/engine", "internal/guestmem", "internal/virtio", "internal/virtiocrypto", "internal/virtq"},
 	"internal/metrics":                 {"internal/cryptodev", "internal/engine", "internal/virtiocrypto"},
 	"internal/daemon":                  {"internal/cryptodev", "internal/engine", "internal/engine/soft", "internal/metrics", "internal/vhostuser", "internal/virtiocrypto"},

@@ -18,13 +18,12 @@ import (
 	"fmt"
 	"math/big"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 
 	"vcrypto/internal/engine"
+	"vcrypto/internal/engine/enginetest"
 	"vcrypto/internal/virtiocrypto"
 )
 
@@ -122,30 +121,6 @@ func AKCases(tb testing.TB) []AKCase {
 func LoadAKCases() ([]AKCase, error) {
 	akOnce.Do(func() { akCases, akErr = loadAKCases() })
 	return akCases, akErr
-}
-
-// wycheproofDir locates testvectors_v1 of the Wycheproof module pinned in
-// go.mod with "go mod download -json" (as Go's own crypto tests and
-// internal/engine/enginetest do).
-func wycheproofDir() (string, error) {
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goBin); err != nil {
-		if goBin, err = exec.LookPath("go"); err != nil {
-			return "", fmt.Errorf("no go command: %w", err)
-		}
-	}
-	out, err := exec.Command(goBin, "mod", "download", "-json", "github.com/c2sp/wycheproof").Output()
-	var info struct{ Dir, Error string }
-	if jerr := json.Unmarshal(out, &info); err == nil && jerr != nil {
-		err = jerr
-	}
-	if info.Error != "" {
-		err = errors.New(info.Error)
-	}
-	if err != nil || info.Dir == "" {
-		return "", fmt.Errorf("locating github.com/c2sp/wycheproof (pinned in go.mod): %v", err)
-	}
-	return filepath.Join(info.Dir, "testvectors_v1"), nil
 }
 
 // Wycheproof file schema, as far as these loaders read it.
@@ -277,7 +252,7 @@ func rsaParams(kt engine.KeyType, pad engine.RSAPadding, h engine.RSAHash, key [
 }
 
 func loadAKCases() ([]AKCase, error) {
-	dir, err := wycheproofDir()
+	dir, err := enginetest.WycheproofDir()
 	if err != nil {
 		return nil, err
 	}

@@ -26,8 +26,12 @@ const wycheproofModule = "github.com/c2sp/wycheproof"
 // errWycheproof is wrapped when the Wycheproof module cannot be located.
 var errWycheproof = errors.New("cannot locate the Wycheproof test vectors")
 
-// wycheproofDir returns the testvectors_v1 directory of the pinned module.
-func wycheproofDir() (string, error) { return moduleVectorDir(wycheproofModule) }
+// WycheproofDir returns the testvectors_v1 directory of the Wycheproof
+// module pinned in go.mod, for other packages' loaders of Wycheproof files.
+func WycheproofDir() (string, error) { return moduleVectorDir(wycheproofModule) }
+
+// wycheproofDir is WycheproofDir.
+func wycheproofDir() (string, error) { return WycheproofDir() }
 
 // moduleVectorDir locates module (a requirement of go.mod) in the module
 // cache with the go command and returns its testvectors_v1 directory.
