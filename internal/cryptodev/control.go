@@ -135,12 +135,7 @@ func (w *Worker) ctrlAnswer(wr *virtq.Writer, op virtiocrypto.Opcode, id uint64,
 func (w *Worker) sessionParams(req *virtiocrypto.CtrlRequest, r *virtq.Reader) (engine.SessionParams, error) {
 	var p engine.SessionParams
 	var err error
-	key := func(n uint32, max int) ([]byte, error) {
-		if int64(n) > int64(max) {
-			return nil, fmt.Errorf("%w: key of %d bytes (device maximum %d)", ErrMalformed, n, max)
-		}
-		return w.copyIn(r, int(n))
-	}
+	key := func(n uint32, max int) ([]byte, error) { return w.readKey(r, "key", n, max) }
 	switch op := req.Header.Opcode; op {
 	case virtiocrypto.OpcodeCipherCreateSession:
 		p.Service = engine.ServiceCipher
