@@ -136,39 +136,7 @@ func AKVectors(tb testing.TB) []AKVector {
 }
 
 func loadAllAK(ls []func() ([]AKVector, error)) ([]AKVector, error) {
-	var all []AKVector
-	var errs []error
-	for _, l := range ls {
-		vs, err := l()
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		all = append(all, vs...)
-	}
-	known := map[string]bool{}
-	for _, s := range akSuiteNames {
-		known[s] = true
-	}
-	seen := map[[2]string]bool{}
-	for i := range all {
-		v := &all[i]
-		if !known[v.Suite] {
-			errs = append(errs, fmt.Errorf("vector %s has unknown suite %q", v.ID, v.Suite))
-		}
-		k := [2]string{v.Suite, v.ID}
-		if seen[k] {
-			errs = append(errs, fmt.Errorf("duplicate vector %s in suite %s", v.ID, v.Suite))
-		}
-		seen[k] = true
-	}
-	if len(errs) > maxLoadErrors {
-		errs = append(errs[:maxLoadErrors], fmt.Errorf("and %d more errors", len(errs)-maxLoadErrors))
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return all, nil
+	return loadChecked(ls, akSuiteNames, func(v *AKVector) (string, string) { return v.Suite, v.ID })
 }
 
 // AKSuites lists the AKCIPHER suite names, sorted.

@@ -381,7 +381,14 @@ func Vectors(tb testing.TB) []Vector {
 // loadAll runs the loaders and checks that every vector belongs to a known
 // suite and has an ID unique within it.
 func loadAll(ls []loaderFunc) ([]Vector, error) {
-	var all []Vector
+	return loadChecked(ls, suiteNames, func(v *Vector) (string, string) { return v.Suite, v.ID })
+}
+
+// loadChecked runs the loaders and checks that every vector (suite and ID
+// from key) belongs to one of suites and has an ID unique within it. It is
+// shared by the symmetric and the AKCIPHER vector lists.
+func loadChecked[V any, L ~func() ([]V, error)](ls []L, suites []string, key func(*V) (suite, id string)) ([]V, error) {
+	var all []V
 	var errs []error
 	for _, l := range ls {
 		vs, err := l()
@@ -392,18 +399,18 @@ func loadAll(ls []loaderFunc) ([]Vector, error) {
 		all = append(all, vs...)
 	}
 	known := map[string]bool{}
-	for _, s := range suiteNames {
+	for _, s := range suites {
 		known[s] = true
 	}
 	seen := map[[2]string]bool{}
 	for i := range all {
-		v := &all[i]
-		if !known[v.Suite] {
-			errs = append(errs, fmt.Errorf("vector %s has unknown suite %q", v.ID, v.Suite))
+		suite, id := key(&all[i])
+		if !known[suite] {
+			errs = append(errs, fmt.Errorf("vector %s has unknown suite %q", id, suite))
 		}
-		k := [2]string{v.Suite, v.ID}
+		k := [2]string{suite, id}
 		if seen[k] {
-			errs = append(errs, fmt.Errorf("duplicate vector %s in suite %s", v.ID, v.Suite))
+			errs = append(errs, fmt.Errorf("duplicate vector %s in suite %s", id, suite))
 		}
 		seen[k] = true
 	}
